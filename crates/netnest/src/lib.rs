@@ -1,1 +1,59 @@
-//! netnest
+//! netnest: Linux network namespaces from Rust.
+//!
+//! # What it does
+//!
+//! * **Handles** ([`NetNs`]): the current thread's namespace, a process's or a thread's, a path's,
+//!   a socket's, a new anonymous one; compared by identity ([`NsId`]). What Go's
+//!   `vishvananda/netns` offers.
+//! * **Named namespaces** ([`Registry`]) in the iproute2 convention (`/run/netns/NAME`, a bind mount
+//!   on a shared run directory), so `ip netns`, pyroute2, Go, CNI and netnest see each other's names:
+//!   add, attach, open, delete, list, identify, pids. Any directory can be a registry.
+//! * **Working inside a namespace** ([`run`], [`socket`], [`NetNs::enter`]) without moving the
+//!   caller's thread or leaving a pooled thread in the wrong namespace.
+//!
+//! # What it does not do
+//!
+//! * It never forks where a thread does the job, and never calls `setns` on a thread it does not
+//!   own, except through the scoped [`EnterGuard`].
+//! * It keeps no process-wide state: no cached handles, no global run directory, no signal
+//!   handlers.
+//! * It does not print: errors carry the operation, the path and the errno ([`Error`]); turning
+//!   them into `ip netns`'s messages is the `netnest` command's job.
+//!
+//! # Threading model
+//!
+//! A network namespace is a property of a *thread*, and a socket belongs to the namespace it was
+//! created in, for life, whichever thread uses it later. Hence:
+//!
+//! * [`run`] and [`socket`] do their work on a short-lived thread that enters the namespace, and
+//!   join it before returning. They may be called from any thread, including inside an async
+//!   runtime (they block for the duration of the closure, a few tens of microseconds for
+//!   [`socket`]).
+//! * [`NetNs::enter`] moves the calling thread and returns a guard that is `!Send`, restores the
+//!   thread when dropped (also during unwinding) and aborts the process if it cannot. Never use it
+//!   on an async runtime's worker or in `spawn_blocking`: those threads are reused.
+//! * Everything else ([`Registry`], handles) is plain system calls on the calling thread and is
+//!   safe from any thread.
+//!
+//! Creating a namespace ([`NetNs::new`], [`Registry::add`]) needs `CAP_SYS_ADMIN`; entering one
+//! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do
+//! not need privileges (processes you cannot inspect are skipped).
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod handle;
+mod name;
+mod procfs;
+mod registry;
+mod sys;
+mod thread;
+
+pub use error::{Error, Op, Result};
+pub use handle::{NetNs, NsId};
+pub use name::{InvalidName, Name, NAME_MAX};
+pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
+pub use thread::{run, socket, EnterGuard};
+
+/// rustix, re-exported for the socket types that [`socket`] takes.
+pub use rustix;

@@ -1,0 +1,138 @@
+//! `ip netns add` and `ip netns attach`: making a name for a namespace.
+
+use std::os::fd::OwnedFd;
+use std::path::Path;
+
+use rustix::fs::{FlockOperation, Mode, OFlags};
+use rustix::io::Errno;
+use rustix::mount::MountPropagationFlags;
+
+use super::Registry;
+use crate::error::{Error, Op, Result};
+use crate::handle::NetNs;
+use crate::name::Name;
+
+impl Registry {
+    /// Creates a new network namespace named `name`; fails with `EEXIST` ([`Op::CreateFile`]) if
+    /// the name exists. Returns a handle on it.
+    ///
+    /// Equivalent to `ip netns add NAME`, with the same steps: the run directory is created (mode
+    /// 0755) and made a shared mount under a lock (the race of Debian bug 949235), then a mode-0
+    /// file is created with `O_EXCL` and the new namespace is bind-mounted onto it. The namespace
+    /// is made on a short-lived thread, so the caller's thread never changes. If a step fails,
+    /// what was made is removed.
+    ///
+    /// ```no_run
+    /// let reg = netnest::Registry::default();
+    /// let blue = reg.add(&netnest::Name::new("blue")?)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "NewNamed", alias = "create")]
+    pub fn add(&self, name: &Name) -> Result<NetNs> {
+        let path = self.path(name);
+        self.make_file(name)?;
+        let made = crate::thread::in_new_netns(|| {
+            rustix::mount::mount_bind("/proc/thread-self/ns/net", &path)
+                .map_err(|e| Error::at(Op::Bind, &path, e))?;
+            NetNs::current()
+        });
+        match made {
+            Ok(Ok(ns)) => Ok(ns),
+            Ok(Err(e)) | Err(e) => {
+                self.undo(&path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives the name `name` to the network namespace of process `pid`.
+    ///
+    /// Equivalent to `ip netns attach NAME PID`. Fails with [`Op::Bind`] (its path is
+    /// `/proc/PID/ns/net`) if the process does not exist or its namespace cannot be bound; the
+    /// file is then removed.
+    pub fn attach(&self, name: &Name, pid: i32) -> Result<()> {
+        let source = format!("/proc/{pid}/ns/net");
+        self.bind_as(name, Path::new(&source))
+    }
+
+    /// Gives the name `name` to the namespace `ns`.
+    pub fn attach_ns(&self, name: &Name, ns: &NetNs) -> Result<()> {
+        self.bind_as(name, &ns.proc_path())
+    }
+
+    fn bind_as(&self, name: &Name, source: &Path) -> Result<()> {
+        let path = self.path(name);
+        self.make_file(name)?;
+        if let Err(e) = rustix::mount::mount_bind(source, &path) {
+            self.undo(&path);
+            return Err(Error::at(Op::Bind, source, e));
+        }
+        Ok(())
+    }
+
+    /// Removes a file we created whose bind mount failed.
+    fn undo(&self, path: &Path) {
+        let _ = rustix::fs::unlink(path);
+    }
+
+    /// Prepares the run directory and creates the empty mode-0 file for `name`.
+    fn make_file(&self, name: &Name) -> Result<()> {
+        let dir = self.prepare_dir()?;
+        let path = self.path(name);
+        let file = rustix::fs::openat(
+            &dir,
+            name.as_os_str(),
+            OFlags::RDONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| Error::at(Op::CreateFile, &path, e))?;
+        drop(file);
+        Ok(())
+    }
+
+    /// Creates the run directory if needed and makes it a shared mount point, under an exclusive
+    /// `flock` on it, as iproute2 does. Returns the open directory.
+    pub(crate) fn prepare_dir(&self) -> Result<OwnedFd> {
+        let dir = &self.dir;
+        match rustix::fs::mkdir(dir, Mode::from_raw_mode(0o755)) {
+            Ok(()) | Err(Errno::EXIST) => {}
+            Err(e) => return Err(Error::at(Op::CreateRunDir, dir, e)),
+        }
+        let fd = rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| Error::at(Op::OpenRunDir, dir, e))?;
+        // iproute2 only warns when the lock fails, and goes on; so do we.
+        let locked = rustix::fs::flock(&fd, FlockOperation::LockExclusive).is_ok();
+        let shared = make_shared(dir);
+        if locked {
+            let _ = rustix::fs::flock(&fd, FlockOperation::Unlock);
+        }
+        shared.map(|()| fd)
+    }
+}
+
+/// Makes `dir` a shared mount point: bound onto itself the first time, made private (so it is in
+/// a peer group of its own even when its parent is shared: iproute2 7.0's fix for doubled mounts),
+/// then shared.
+fn make_shared(dir: &Path) -> Result<()> {
+    let shared = MountPropagationFlags::SHARED | MountPropagationFlags::REC;
+    let mut bound = false;
+    loop {
+        match rustix::mount::mount_change(dir, shared) {
+            Ok(()) => return Ok(()),
+            Err(Errno::INVAL) if !bound => {}
+            Err(e) => return Err(Error::at(Op::MakeShared, dir, e)),
+        }
+        rustix::mount::mount_bind_recursive(dir, dir)
+            .map_err(|e| Error::at(Op::BindRunDir, dir, e))?;
+        rustix::mount::mount_change(
+            dir,
+            MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
+        )
+        .map_err(|e| Error::at(Op::MakePrivate, dir, e))?;
+        bound = true;
+    }
+}
