@@ -49,6 +49,8 @@ pub enum Op {
     SpawnThread,
     /// A netlink request or dump.
     Netlink,
+    /// Starting a process.
+    Spawn,
 }
 
 impl Op {
@@ -72,6 +74,7 @@ impl Op {
             Op::Socket => "create a socket in the namespace",
             Op::SpawnThread => "start a thread",
             Op::Netlink => "talk to the kernel over netlink",
+            Op::Spawn => "start the command",
         }
     }
 }

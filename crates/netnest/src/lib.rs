@@ -42,16 +42,20 @@
 #![warn(missing_docs)]
 
 mod error;
+mod exec_env;
 mod handle;
 mod name;
+mod process;
 mod procfs;
 mod registry;
 mod sys;
 mod thread;
 
 pub use error::{Error, Op, Result};
+pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
 pub use handle::{NetNs, NsId};
 pub use name::{InvalidName, Name, NAME_MAX};
+pub use process::{failed_step, CommandExt};
 pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
 pub use thread::{run, socket, EnterGuard};
 

@@ -15,8 +15,8 @@
 //! # Safety
 //!
 //! `unshare` is `unsafe` in rustix because `CLONE_FILES` would split the fd table between threads;
-//! here it is only ever called with `CLONE_NEWNET`, which changes nothing but the calling thread's
-//! network namespace.
+//! here it is only ever called with `CLONE_NEWNET` or `CLONE_NEWNS`, which change nothing but the
+//! calling thread's network or mount namespace.
 #![allow(unsafe_code)]
 
 use std::marker::PhantomData;
@@ -120,6 +120,20 @@ pub(crate) fn in_new_netns<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
         },
         f,
     )
+}
+
+/// Moves the calling thread into `ns` for good: for a process about to `exec` (after `fork`, or a
+/// single-threaded command). Allocates nothing.
+pub(crate) fn setns_for_exec(ns: impl AsFd) -> std::result::Result<(), rustix::io::Errno> {
+    rustix::thread::move_into_link_name_space(ns.as_fd(), Some(LinkNameSpaceType::Network))
+}
+
+/// Gives the calling thread a mount namespace of its own, for a process about to `exec`.
+/// Fails with `EINVAL` in a multi-threaded process (the filesystem context is shared).
+pub(crate) fn unshare_mount_for_exec() -> std::result::Result<(), rustix::io::Errno> {
+    // SAFETY: CLONE_NEWNS (which implies CLONE_FS) changes only this thread's mount namespace and
+    // filesystem context; the fd table stays shared.
+    unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWNS) }
 }
 
 /// The calling thread, moved into a network namespace by [`NetNs::enter`]. Dropping it moves the
