@@ -51,6 +51,8 @@ pub enum Op {
     Netlink,
     /// Starting a process.
     Spawn,
+    /// Finding a container by its id.
+    FindContainer,
 }
 
 impl Op {
@@ -75,6 +77,7 @@ impl Op {
             Op::SpawnThread => "start a thread",
             Op::Netlink => "talk to the kernel over netlink",
             Op::Spawn => "start the command",
+            Op::FindContainer => "find the container",
         }
     }
 }

@@ -41,6 +41,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod container;
 mod error;
 mod exec_env;
 mod handle;
@@ -51,6 +52,7 @@ mod registry;
 mod sys;
 mod thread;
 
+pub use container::ContainerError;
 pub use error::{Error, Op, Result};
 pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
 pub use handle::{NetNs, NsId};
