@@ -111,11 +111,19 @@ mod tests {
 
     #[test]
     fn steps_survive_the_error_pipe() {
-        for step in [ExecStep::Setns, ExecStep::UnshareMount, ExecStep::MakeSlave, ExecStep::MountSys] {
+        for step in [
+            ExecStep::Setns,
+            ExecStep::UnshareMount,
+            ExecStep::MakeSlave,
+            ExecStep::MountSys,
+        ] {
             let e = encode(step, Errno::PERM);
             assert_eq!(failed_step(&e), Some((step, Errno::PERM)));
         }
-        assert_eq!(failed_step(&io::Error::from_raw_os_error(libc::ENOENT)), None);
+        assert_eq!(
+            failed_step(&io::Error::from_raw_os_error(libc::ENOENT)),
+            None
+        );
         assert_eq!(failed_step(&io::Error::other("x")), None);
     }
 }
