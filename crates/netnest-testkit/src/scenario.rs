@@ -37,6 +37,7 @@ pub enum Program {
 pub struct Scenario {
     pub(crate) netnest: PathBuf,
     pub(crate) sandbox: Sandbox,
+    pub(crate) wrapper: Vec<Arg>,
     pub(crate) opts: Vec<Arg>,
     pub(crate) args: Vec<Arg>,
 }
@@ -48,9 +49,17 @@ impl Scenario {
         Scenario {
             netnest: netnest.into(),
             sandbox: Sandbox::new(),
+            wrapper: Vec::new(),
             opts: Vec::new(),
             args: Vec::new(),
         }
+    }
+
+    /// Runs the program under these words, e.g. `["strace", "-f", "-qq", "-o", "/dev/null", "-e",
+    /// "inject=unshare:error=EPERM"]` to make a system call fail in both programs alike.
+    pub fn wrap<I: IntoIterator<Item = A>, A: Into<Arg>>(mut self, words: I) -> Scenario {
+        self.wrapper.extend(words.into_iter().map(Into::into));
+        self
     }
 
     /// Appends a global option word (before the `netns` object of `ip`).
@@ -122,7 +131,7 @@ impl Scenario {
 
     /// The full command line for `program`.
     pub fn argv(&self, program: &Program) -> Vec<Arg> {
-        let mut argv = Vec::with_capacity(self.opts.len() + self.args.len() + 2);
+        let mut argv = self.wrapper.clone();
         match program {
             Program::Reference => argv.push(REFERENCE_IP.into()),
             Program::Netnest(bin) => argv.push(bin.as_os_str().into()),
