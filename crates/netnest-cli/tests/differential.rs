@@ -1003,19 +1003,40 @@ mod batch {
 
     #[test]
     fn exit_255_ends_the_batch_at_once() {
-        // invalid names, usage and unknown commands exit(-1) in ip: no "Command failed".
-        for line in ["netns add a/b", "netns help", "netns foo"] {
-            let out = sc()
-                .file(FILE, format!("netns add a\n{line}\nnetns add b\n"))
+        // Invalid names, usage and unknown commands exit(-1) in ip, even under -force: the
+        // batch ends there with rc 255 and no "Command failed".
+        let cases = [
+            ("netns add a/b", "Invalid netns name \"a/b\"\n"),
+            ("netns help", USAGE),
+            (
+                "netns foo",
+                "Command \"foo\" is unknown, try \"ip netns help\".\n",
+            ),
+        ];
+        for (line, stderr) in cases {
+            sc().file(FILE, format!("netns add a\n{line}\nnetns add b\n"))
                 .opts(["-force", "-batch", FILE])
                 .after("nn_state")
-                .check();
-            assert_eq!(out.code, 255);
-            assert_eq!(
-                out.after,
-                b"a f 444\n/run/netns: shared mount\nnsfs mounts: 1\n"
-            );
+                .expect(
+                    Expect::code(255)
+                        .stderr(stderr)
+                        .after("a f 444\n/run/netns: shared mount\nnsfs mounts: 1\n"),
+                );
         }
+    }
+
+    #[test]
+    fn argument_errors_fail_the_line() {
+        sc().file(
+            FILE,
+            "netns add\nnetns attach x abc\nnetns pids\nnetns list\n",
+        )
+        .opts(["-force", "-batch", FILE])
+        .expect(Expect::code(1).stderr(
+            "No netns name specified\nCommand failed /tmp/batch:1\n\
+                 Invalid PID: abc\nCommand failed /tmp/batch:2\n\
+                 No netns name specified\nCommand failed /tmp/batch:3\n",
+        ));
     }
 
     #[test]
