@@ -136,8 +136,9 @@ impl Scenario {
 
     fn title(&self) -> String {
         format!(
-            "`{}`\n{}",
+            "`{}` vs `{}`\n{}",
             describe(&self.argv(&Program::Reference)),
+            describe(&self.argv(&Program::Netnest(self.netnest.clone()))),
             self.sandbox.describe()
         )
     }

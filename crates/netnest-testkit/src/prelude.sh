@@ -45,13 +45,13 @@ done
 
 # Helpers that setup and after scripts may call.
 
-# nn_wait_netns PID: wait until PID is in another network namespace than this shell.
+# nn_wait_netns PID: wait until PID is in another network namespace than this shell. It polls
+# with builtins only, so it starts no process: pids stay the same from one sandbox to the next.
 nn_wait_netns() {
     nn_w=0
-    while [ "$(readlink "/proc/$1/ns/net")" = "$(readlink /proc/self/ns/net)" ]; do
+    while [ "/proc/$1/ns/net" -ef /proc/self/ns/net ]; do
         nn_w=$((nn_w + 1))
-        [ "$nn_w" -lt 1000 ] || { echo "nn_wait_netns: $1 never left" >&2; return 1; }
-        sleep 0.01
+        [ "$nn_w" -lt 10000000 ] || { echo "nn_wait_netns: $1 never left" >&2; return 1; }
     done
 }
 # nn_sleeper VAR: start `sleep` in a new network namespace and store its pid in VAR.

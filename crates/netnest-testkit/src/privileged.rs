@@ -207,7 +207,12 @@ pub fn run_tests(tests: &[Test]) -> ExitCode {
     }
 
     let started = Instant::now();
-    println!("\nrunning {} tests", selected.len());
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    println!(
+        "\nrunning {} test{}",
+        selected.len(),
+        plural(selected.len())
+    );
     let mut failed = Vec::new();
     for t in &selected {
         let ok = catch_unwind(AssertUnwindSafe(t.run)).is_ok();

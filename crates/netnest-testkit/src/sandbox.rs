@@ -30,10 +30,9 @@ pub const SANDBOX_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// what [`Sandbox::env`] adds, so the reference and netnest see the same one.
 ///
 /// ```no_run
-/// use netnest_testkit::{Arg, Sandbox};
+/// use netnest_testkit::Sandbox;
 /// let out = Sandbox::new().setup("ip netns add a").run(&["ip".into(), "netns".into()]);
 /// assert_eq!(out.stdout, b"a\n");
-/// # let _: Vec<Arg> = Vec::new();
 /// ```
 #[derive(Clone, Debug)]
 pub struct Sandbox {

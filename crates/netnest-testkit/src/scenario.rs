@@ -37,6 +37,7 @@ pub enum Program {
 pub struct Scenario {
     pub(crate) netnest: PathBuf,
     pub(crate) sandbox: Sandbox,
+    pub(crate) wrapper: Vec<Arg>,
     pub(crate) opts: Vec<Arg>,
     pub(crate) args: Vec<Arg>,
 }
@@ -44,13 +45,32 @@ pub struct Scenario {
 impl Scenario {
     /// A scenario with no setup and no words, comparing against the netnest binary at `netnest`
     /// (in the CLI's tests: `env!("CARGO_BIN_EXE_netnest")`).
+    ///
+    /// # Panics
+    ///
+    /// If `netnest` is under `/tmp` or `/run`, which the sandbox hides under its own tmpfs
+    /// (set `CARGO_TARGET_DIR` elsewhere).
     pub fn new(netnest: impl Into<PathBuf>) -> Scenario {
+        let netnest = netnest.into();
+        assert!(
+            !netnest.starts_with("/tmp") && !netnest.starts_with("/run"),
+            "{} would be hidden by the sandbox's tmpfs on /tmp and /run",
+            netnest.display()
+        );
         Scenario {
-            netnest: netnest.into(),
+            netnest,
             sandbox: Sandbox::new(),
+            wrapper: Vec::new(),
             opts: Vec::new(),
             args: Vec::new(),
         }
+    }
+
+    /// Runs the program under these words, e.g. `["strace", "-f", "-qq", "-o", "/dev/null", "-e",
+    /// "inject=unshare:error=EPERM"]` to make a system call fail in both programs alike.
+    pub fn wrap<I: IntoIterator<Item = A>, A: Into<Arg>>(mut self, words: I) -> Scenario {
+        self.wrapper.extend(words.into_iter().map(Into::into));
+        self
     }
 
     /// Appends a global option word (before the `netns` object of `ip`).
@@ -122,7 +142,7 @@ impl Scenario {
 
     /// The full command line for `program`.
     pub fn argv(&self, program: &Program) -> Vec<Arg> {
-        let mut argv = Vec::with_capacity(self.opts.len() + self.args.len() + 2);
+        let mut argv = self.wrapper.clone();
         match program {
             Program::Reference => argv.push(REFERENCE_IP.into()),
             Program::Netnest(bin) => argv.push(bin.as_os_str().into()),

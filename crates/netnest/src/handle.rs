@@ -97,7 +97,8 @@ impl NetNs {
     /// A new anonymous network namespace, with nothing but a down `lo`, and nothing mounted: it
     /// lives as long as this handle (and anything else that refers to it).
     ///
-    /// The namespace is made by a short-lived thread, so the calling thread never changes.
+    /// The namespace is made on the calling thread, which is moved back before `new` returns
+    /// (the process aborts if it cannot be): to the caller, the thread never changes.
     #[doc(alias = "New", alias = "unshare")]
     pub fn new() -> Result<NetNs> {
         crate::thread::in_new_netns(NetNs::current)?

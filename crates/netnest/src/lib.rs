@@ -35,6 +35,10 @@
 //! * Everything else ([`Registry`], handles) is plain system calls on the calling thread and is
 //!   safe from any thread.
 //!
+//! [`NetNs::new`] and [`Registry::add`] make the namespace on the calling thread and move it back
+//! before they return (a fresh thread would cost ten times the `setns`); nothing can run on the
+//! thread meanwhile, and the process aborts rather than go on in the wrong namespace.
+//!
 //! Creating a namespace ([`NetNs::new`], [`Registry::add`]) needs `CAP_SYS_ADMIN`; entering one
 //! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do
 //! not need privileges (processes you cannot inspect are skipped).

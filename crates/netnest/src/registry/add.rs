@@ -19,7 +19,8 @@ impl Registry {
     /// Equivalent to `ip netns add NAME`, with the same steps: the run directory is created (mode
     /// 0755) and made a shared mount under a lock (the race of Debian bug 949235), then a mode-0
     /// file is created with `O_EXCL` and the new namespace is bind-mounted onto it. The namespace
-    /// is made on a short-lived thread, so the caller's thread never changes. If a step fails,
+    /// is made on the calling thread, which is moved back before `add` returns (as with
+    /// [`EnterGuard`](crate::EnterGuard), the process aborts if it cannot be). If a step fails,
     /// what was made is removed.
     ///
     /// ```no_run
