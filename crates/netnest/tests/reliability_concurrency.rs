@@ -67,7 +67,7 @@ fn random_ops(reg: &Registry, names: &[Name], rng: &mut Rng, ops: usize) -> Tall
 
 fn processes_and_threads_share_a_fresh_registry() {
     let started = Instant::now();
-    let rounds = scaled(3);
+    let rounds = scaled(10);
     let ops_per_thread = 50;
     let mut rng = Rng::new(seed(0x6e65_746e_6573_7401));
     let mut all = Tally::default();

@@ -1,7 +1,7 @@
 //! `ip netns add` and `ip netns attach`: making a name for a namespace.
 
-use std::os::fd::OwnedFd;
-use std::path::Path;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
@@ -31,16 +31,17 @@ impl Registry {
     #[doc(alias = "NewNamed", alias = "create")]
     pub fn add(&self, name: &Name) -> Result<NetNs> {
         let path = self.path(name);
-        self.make_file(name)?;
+        let file = self.make_file(name)?;
+        let target = fd_path(&file);
         let made = crate::thread::in_new_netns(|| {
-            rustix::mount::mount_bind("/proc/thread-self/ns/net", &path)
+            rustix::mount::mount_bind("/proc/thread-self/ns/net", &target)
                 .map_err(|e| Error::at(Op::Bind, &path, e))?;
             NetNs::current()
         });
         match made {
             Ok(Ok(ns)) => Ok(ns),
             Ok(Err(e)) | Err(e) => {
-                self.undo(&path);
+                undo(&path, &file);
                 Err(e)
             }
         }
@@ -63,32 +64,32 @@ impl Registry {
 
     fn bind_as(&self, name: &Name, source: &Path) -> Result<()> {
         let path = self.path(name);
-        self.make_file(name)?;
-        if let Err(e) = rustix::mount::mount_bind(source, &path) {
-            self.undo(&path);
+        let file = self.make_file(name)?;
+        if let Err(e) = rustix::mount::mount_bind(source, fd_path(&file)) {
+            undo(&path, &file);
             return Err(Error::at(Op::Bind, source, e));
         }
         Ok(())
     }
 
-    /// Removes a file we created whose bind mount failed.
-    fn undo(&self, path: &Path) {
-        let _ = rustix::fs::unlink(path);
-    }
-
-    /// Prepares the run directory and creates the empty mode-0 file for `name`.
-    fn make_file(&self, name: &Name) -> Result<()> {
-        let dir = self.prepare_dir()?;
+    /// Prepares the run directory and creates the empty mode-0 file for `name`; returns it open.
+    ///
+    /// The namespace is then bind-mounted onto *this* file, through its descriptor, not onto
+    /// whatever the path names at that moment: if another caller deletes the half-made name and
+    /// a third makes it again meanwhile, the bind fails with `ENOENT` (the kernel does not mount
+    /// on a removed file) instead of stacking a second namespace on the third caller's file.
+    fn make_file(&self, name: &Name) -> Result<OwnedFd> {
+        // The file is created by path, after the directory became a mount point, so that it is
+        // reached through that mount (a descriptor opened before the first bind of the
+        // directory would reach the directory underneath it).
+        let _dir = self.prepare_dir()?;
         let path = self.path(name);
-        let file = rustix::fs::openat(
-            &dir,
-            name.as_os_str(),
+        rustix::fs::open(
+            &path,
             OFlags::RDONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC,
             Mode::empty(),
         )
-        .map_err(|e| Error::at(Op::CreateFile, &path, e))?;
-        drop(file);
-        Ok(())
+        .map_err(|e| Error::at(Op::CreateFile, &path, e))
     }
 
     /// Creates the run directory if needed and makes it a shared mount point, under an exclusive
@@ -112,6 +113,22 @@ impl Registry {
             let _ = rustix::fs::flock(&fd, FlockOperation::Unlock);
         }
         shared.map(|()| fd)
+    }
+}
+
+/// The path through which a mount onto `file` lands on that very file.
+fn fd_path(file: &OwnedFd) -> PathBuf {
+    PathBuf::from(format!("/proc/thread-self/fd/{}", file.as_raw_fd()))
+}
+
+/// Removes the file we created for a bind mount that failed, if it is still ours: a concurrent
+/// delete may have removed it, and someone else may have made a new file of that name since.
+fn undo(path: &Path, file: &OwnedFd) {
+    let (Ok(ours), Ok(there)) = (rustix::fs::fstat(file), rustix::fs::lstat(path)) else {
+        return;
+    };
+    if ours.st_nlink > 0 && (ours.st_dev, ours.st_ino) == (there.st_dev, there.st_ino) {
+        let _ = rustix::fs::unlink(path);
     }
 }
 
