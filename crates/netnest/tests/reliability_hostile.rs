@@ -124,7 +124,7 @@ fn names_follow_iproute2_rule_and_stay_in_the_run_dir() {
     let reg = Registry::new(tmp.path().join("deep/er/netns"));
     std::fs::create_dir_all(reg.dir().parent().unwrap()).unwrap();
     let (mut accepted, mut rejected, mut ip_checked, mut made) = (0, 0, 0, 0);
-    let mut baseline: Option<(Vec<(PathBuf, String)>, Vec<(PathBuf, String, String)>)> = None;
+    let mut baseline: Option<Outside> = None;
     for i in 0..inputs {
         let b = arbitrary_name(&mut rng);
         let verdict = Name::new(OsString::from_vec(b.clone()));
@@ -216,6 +216,9 @@ fn names_follow_iproute2_rule_and_stay_in_the_run_dir() {
         ],
     );
 }
+
+/// What lies outside a run directory: the files of the test's directory and the mounts.
+type Outside = (Vec<(PathBuf, String)>, Vec<(PathBuf, String, String)>);
 
 /// A tmpfs mounted at `dir` (created), with a file in it.
 fn tmpfs_with_file(dir: &Path, source: &str) {

@@ -19,6 +19,10 @@ use crate::name::Name;
 /// The run directory of `ip netns` (Debian builds iproute2 with `/run/netns`).
 pub const DEFAULT_RUN_DIR: &str = "/run/netns";
 
+/// How many times [`CreateMode::CreateOrOpen`] starts again when the name appears or vanishes
+/// between its open and its add.
+const CREATE_OR_OPEN_RETRIES: u32 = 16;
+
 /// What [`Registry::create`] does when the name exists or does not, as `open(2)`'s flags and
 /// pyroute2's `flags=` argument say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +79,11 @@ impl Registry {
 
     /// Creates or opens `name`, as `mode` says.
     ///
+    /// [`CreateMode::CreateOrOpen`] opens the name, else adds it, and starts again (a bounded
+    /// number of times) if another process made or removed the name in between. An entry that
+    /// cannot be opened and cannot be created, such as a dangling symlink, fails with add's
+    /// `EEXIST` ([`Op::CreateFile`]).
+    ///
     /// ```no_run
     /// use netnest::{CreateMode, Name, Registry};
     /// let reg = Registry::default();
@@ -85,19 +94,29 @@ impl Registry {
         match mode {
             CreateMode::CreateNew => self.add(name),
             CreateMode::OpenExisting => self.open(name),
-            CreateMode::CreateOrOpen => loop {
-                match self.open(name) {
-                    Err(e) if e.op() == Op::Open && e.kind() == std::io::ErrorKind::NotFound => {}
-                    other => return other,
+            CreateMode::CreateOrOpen => {
+                let mut retries = 0;
+                loop {
+                    match self.open(name) {
+                        Err(e)
+                            if e.op() == Op::Open && e.kind() == std::io::ErrorKind::NotFound => {}
+                        other => return other,
+                    }
+                    match self.add(name) {
+                        // Someone else created it between our open and our add: open theirs. A
+                        // few times only: a dangling symlink is "missing" to open and "exists"
+                        // to add for ever, and then add's EEXIST is the answer.
+                        Err(e)
+                            if e.op() == Op::CreateFile
+                                && e.kind() == std::io::ErrorKind::AlreadyExists
+                                && retries < CREATE_OR_OPEN_RETRIES =>
+                        {
+                            retries += 1
+                        }
+                        other => return other,
+                    }
                 }
-                match self.add(name) {
-                    // Someone else created it between our open and our add: open theirs.
-                    Err(e)
-                        if e.op() == Op::CreateFile
-                            && e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                    other => return other,
-                }
-            },
+            }
         }
     }
 
