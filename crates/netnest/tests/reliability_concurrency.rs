@@ -11,15 +11,14 @@ mod reliability_support;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use netnest::{CreateMode, Name, NetNs, Registry};
 use reliability_support::{
-    figures, fork_worker, fresh_registry, mounts_at, mounts_under, run_dir_state, scaled, seed,
-    Rng, StartGate, Tally, Verb,
+    figures, fork_worker, fresh_registry, mounts_at, mounts_under, remove_default_run_dir,
+    run_dir_state, scaled, seed, Rng, StartGate, Tally, Verb,
 };
 
 const PROCS: usize = 8;
@@ -173,28 +172,6 @@ fn ip_list() -> BTreeSet<OsString> {
         .lines()
         .map(|l| OsString::from(l.split(" (id:").next().unwrap()))
         .collect()
-}
-
-/// Removes `/run/netns` (its mounts first), so the next round starts without it.
-fn remove_default_run_dir() {
-    let dir = Path::new(netnest::DEFAULT_RUN_DIR);
-    assert!(netnest_testkit::run_is_sandboxed());
-    for _ in 0..16 {
-        let mut ms = mounts_under(dir);
-        if ms.is_empty() {
-            break;
-        }
-        ms.sort_by_key(|m| std::cmp::Reverse(m.point.as_os_str().len()));
-        for m in ms {
-            let _ = netnest::rustix::mount::unmount(
-                &m.point,
-                netnest::rustix::mount::UnmountFlags::DETACH,
-            );
-        }
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).unwrap();
-    }
 }
 
 /// Phase A: netnest threads and `ip netns add` processes add the same names at once, on a fresh

@@ -510,6 +510,28 @@ pub fn empty_registry(reg: &Registry) {
     );
 }
 
+/// Removes `/run/netns` (its mounts first), so the next round starts without it.
+pub fn remove_default_run_dir() {
+    let dir = Path::new(netnest::DEFAULT_RUN_DIR);
+    assert!(netnest_testkit::run_is_sandboxed());
+    for _ in 0..16 {
+        let mut ms = mounts_under(dir);
+        if ms.is_empty() {
+            break;
+        }
+        ms.sort_by_key(|m| std::cmp::Reverse(m.point.as_os_str().len()));
+        for m in ms {
+            let _ = netnest::rustix::mount::unmount(
+                &m.point,
+                netnest::rustix::mount::UnmountFlags::DETACH,
+            );
+        }
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Processes, threads, panics.
 
