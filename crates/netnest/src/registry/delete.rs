@@ -1,5 +1,6 @@
 //! `ip netns delete`: removing a name.
 
+use rustix::fs::{Access, AtFlags, CWD};
 use rustix::mount::UnmountFlags;
 
 use super::Registry;
@@ -10,14 +11,20 @@ impl Registry {
     /// Removes the name `name`: lazily unmounts the namespace from its file, then unlinks it. The
     /// namespace itself lives on while any process or open handle uses it.
     ///
-    /// Equivalent to `ip netns delete NAME`, with one fix: a symlink in the run directory is removed
-    /// without unmounting what it points to (iproute2 6.1 follows it and can detach an unrelated
-    /// mount). Fails with [`Op::Remove`]: `ENOENT` when the name does not exist, `EISDIR` for a
-    /// directory, `EBUSY` when the file is still a mount point (two mounts stacked on it, or no
-    /// privilege to unmount).
+    /// Equivalent to `ip netns delete NAME`, with two fixes: a symlink in the run directory is
+    /// removed without unmounting what it points to (iproute2 6.1 follows it and can detach an
+    /// unrelated mount), and a name that cannot be removed because the run directory is read-only
+    /// or not writable keeps its namespace (iproute2 6.1 unmounts first, then fails to unlink,
+    /// losing the namespace and leaving a stale file). Fails with [`Op::Remove`]: `ENOENT` when
+    /// the name does not exist, `EISDIR` for a directory, `EROFS`/`EACCES` for a run directory
+    /// that cannot be written, `EBUSY` when the file is still a mount point (two mounts stacked
+    /// on it, or no privilege to unmount).
     #[doc(alias = "DeleteNamed", alias = "remove")]
     pub fn delete(&self, name: &Name) -> Result<()> {
         let path = self.path(name);
+        // Unlinking needs write access to the directory: check it before unmounting anything.
+        rustix::fs::accessat(CWD, &self.dir, Access::WRITE_OK, AtFlags::EACCESS)
+            .map_err(|e| Error::at(Op::Remove, &path, e))?;
         // As iproute2: the unmount's result is ignored (EINVAL for a stale file); unlink decides.
         let _ = rustix::mount::unmount(&path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW);
         rustix::fs::unlink(&path).map_err(|e| Error::at(Op::Remove, &path, e))
