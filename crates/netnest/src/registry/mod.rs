@@ -7,6 +7,7 @@
 mod add;
 mod delete;
 mod list;
+mod prune;
 
 use std::path::{Path, PathBuf};
 
