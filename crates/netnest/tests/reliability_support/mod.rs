@@ -768,3 +768,50 @@ impl StartGate {
         self.write = None;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Privileges (for a forked worker only: these change the whole process).
+
+/// The unprivileged user and group the privilege tests become (`nobody`/`nogroup`).
+pub const NOBODY: u32 = 65534;
+
+/// Drops every privilege of this (single-threaded, forked) process: no supplementary groups,
+/// gid and uid `NOBODY` (real, effective, saved), so every capability is gone; then marks the
+/// process dumpable again, so its own `/proc/self` files stay its own.
+pub fn become_nobody() {
+    // SAFETY: plain system calls on integers; the process is a single-threaded forked worker.
+    unsafe {
+        assert_eq!(libc::setgroups(0, std::ptr::null()), 0, "setgroups");
+        assert_eq!(libc::setresgid(NOBODY, NOBODY, NOBODY), 0, "setresgid");
+        assert_eq!(libc::setresuid(NOBODY, NOBODY, NOBODY), 0, "setresuid");
+        assert_eq!(libc::prctl(libc::PR_SET_DUMPABLE, 1, 0, 0, 0), 0, "prctl");
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let cap_eff = status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .unwrap()
+        .trim();
+    assert_eq!(cap_eff, "0000000000000000", "capabilities left");
+}
+
+/// Moves this (single-threaded, unprivileged) process into a new user namespace in which it is
+/// root (uid and gid 0 mapped to its own), and a new mount namespace owned by it.
+pub fn enter_user_namespace() -> Result<(), std::io::Error> {
+    let (uid, gid) = (
+        netnest::rustix::process::getuid().as_raw(),
+        netnest::rustix::process::getgid().as_raw(),
+    );
+    // SAFETY: no CLONE_FILES: only this single-threaded process's user and mount namespaces
+    // change.
+    unsafe {
+        netnest::rustix::thread::unshare_unsafe(
+            netnest::rustix::thread::UnshareFlags::NEWUSER
+                | netnest::rustix::thread::UnshareFlags::NEWNS,
+        )
+    }?;
+    std::fs::write("/proc/self/setgroups", "deny")?;
+    std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+    std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+    Ok(())
+}
