@@ -111,23 +111,45 @@ pub fn socket(
 /// Runs `f` inside a new, anonymous network namespace, on the calling thread, and moves the
 /// thread back before returning.
 ///
-/// Creating a namespace on the calling thread and returning costs one `setns` (a few µs); a fresh
-/// thread costs ten to forty times that. `f` runs synchronously with no way to leave the thread,
+/// Creating a namespace on the calling thread and returning costs two `setns` (a few µs each: one
+/// checks that the thread can come back, see below); a fresh thread costs ten to forty times that. `f` runs synchronously with no way to leave the thread,
 /// and if the thread cannot be moved back the process aborts, as with [`EnterGuard`]: so to the
 /// caller the thread never changed. `f` must not panic across this frame without care: a panic
 /// unwinds through the restoring guard, which moves the thread back first.
-pub(crate) fn in_new_netns<T>(f: impl FnOnce() -> T) -> Result<T> {
+///
+/// A thread that could not come back (in a user namespace of its own, which may create network
+/// namespaces but has no privilege over the one it is in) would abort the process: there, `f` runs
+/// on a short-lived thread instead, which never has to come back.
+pub(crate) fn in_new_netns<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T> {
     let original = NetNs::current()?;
-    // SAFETY: CLONE_NEWNET only changes this thread's network namespace; the fd table stays
-    // shared (see the module's Safety section).
-    unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWNET) }
-        .map_err(|e| Error::errno(Op::Unshare, e))?;
+    if !can_return_to(&original) {
+        return on_thread(Some(SMALL_STACK), unshare_netns, f);
+    }
+    unshare_netns()?;
     let _back = EnterGuard {
         original,
         _entered: PhantomData,
         _not_send: PhantomData,
     };
     Ok(f())
+}
+
+/// Moves the calling thread into a new network namespace.
+fn unshare_netns() -> Result<()> {
+    // SAFETY: CLONE_NEWNET only changes this thread's network namespace; the fd table stays
+    // shared (see the module's Safety section).
+    unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWNET) }
+        .map_err(|e| Error::errno(Op::Unshare, e))
+}
+
+/// Whether the calling thread, now in `original`, could move back into it after leaving it.
+///
+/// `setns` needs `CAP_SYS_ADMIN` over the user namespace that owns the target. A process in a user
+/// namespace of its own (`unshare -Ur`) has it over the namespaces it makes, not over its parent's
+/// network namespace, which it may still be in: it can leave and never return. Checked by moving
+/// the thread into the namespace it is already in (a few µs).
+fn can_return_to(original: &NetNs) -> bool {
+    setns(original).is_ok()
 }
 
 /// Moves the calling thread into `ns` for good: for a process about to `exec` (after `fork`, or a
@@ -173,9 +195,16 @@ impl NetNs {
     /// assert_ne!(netnest::NetNs::current()?, ns);
     /// # Ok::<(), netnest::Error>(())
     /// ```
+    ///
+    /// Fails with [`Op::Setns`] (`EPERM`) without moving the thread if it could not come back:
+    /// in a user namespace that does not own the thread's current namespace, entering a namespace
+    /// it owns would succeed, and the guard would then abort the process.
     #[doc(alias = "Set", alias = "setns")]
     pub fn enter(&self) -> Result<EnterGuard<'_>> {
         let original = NetNs::current()?;
+        if !can_return_to(&original) {
+            return Err(Error::errno(Op::Setns, rustix::io::Errno::PERM));
+        }
         setns(self)?;
         Ok(EnterGuard {
             original,

@@ -366,18 +366,30 @@ fn unprivileged_user_namespace_runs_a_private_registry() {
         let sock = netnest::socket(&ns, AddressFamily::INET, SocketType::DGRAM, None).unwrap();
         assert_eq!(NetNs::of_socket(&sock).unwrap(), ns);
         assert_eq!(netnest::run(&ns, NetNs::current).unwrap().unwrap(), ns);
-        {
-            let _in = ns.enter().unwrap();
-            assert_eq!(NetNs::current().unwrap(), ns);
-        }
-        works(
-            out,
-            "socket/run/enter in a namespace the user namespace owns",
-        );
+        works(out, "socket/run in a namespace the user namespace owns");
         let other = NetNs::new().unwrap();
         reg.attach_ns(&n("v"), &other).unwrap();
         assert_eq!(reg.open(&n("v")).unwrap(), other);
         works(out, "NetNs::new/attach_ns");
+        // This thread is in the sandbox's namespace, which the user namespace does not own: it
+        // could enter `ns` but never come back, so enter refuses (rather than abort on drop).
+        denied(
+            out,
+            "enter, from a namespace the user namespace does not own",
+            ns.enter().map(drop),
+            Op::Setns,
+            libc::EPERM,
+        );
+        // From a thread in a namespace it owns, enter goes and comes back.
+        netnest::run(&ns, || {
+            {
+                let _in = other.enter().unwrap();
+                assert_eq!(NetNs::current().unwrap(), other);
+            }
+            assert_eq!(NetNs::current().unwrap(), ns);
+        })
+        .unwrap();
+        works(out, "enter, from a namespace the user namespace owns");
         // The sandbox's namespace belongs to the initial user namespace: out of reach.
         denied(
             out,
