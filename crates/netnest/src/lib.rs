@@ -44,6 +44,7 @@
 mod error;
 mod handle;
 mod name;
+pub mod netlink;
 mod procfs;
 mod registry;
 mod sys;
@@ -52,6 +53,7 @@ mod thread;
 pub use error::{Error, Op, Result};
 pub use handle::{NetNs, NsId};
 pub use name::{InvalidName, Name, NAME_MAX};
+pub use netlink::IpRoute;
 pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
 pub use thread::{run, socket, EnterGuard};
 
