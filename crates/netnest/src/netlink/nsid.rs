@@ -30,6 +30,11 @@ pub struct NsidRecord {
 }
 
 impl NsidRecord {
+    /// A record with these numbers (`-1` for unassigned).
+    pub fn new(nsid: i32, current_nsid: Option<i32>) -> NsidRecord {
+        NsidRecord { nsid, current_nsid }
+    }
+
     /// [`NsidRecord::nsid`], or `None` if it is not assigned.
     pub fn assigned(&self) -> Option<i32> {
         (self.nsid >= 0).then_some(self.nsid)
@@ -156,7 +161,7 @@ impl Socket {
     /// namespace with (current) id `target` gives that peer, plus `current_nsid` = `nsid`.
     ///
     /// Equivalent to `ip netns list-id [target-nsid TARGET] nsid NSID`. An unknown id fails with
-    /// `EINVAL`, `Peer netns reference is invalid`.
+    /// `ENOENT` and the message `Peer netns reference is invalid`.
     pub fn nsid_lookup(&mut self, nsid: i32, target: Option<i32>) -> Result<NsidRecord> {
         let mut attributes = vec![NsidAttribute::Id(nsid)];
         attributes.extend(target.map(NsidAttribute::TargetNsid));
