@@ -15,7 +15,7 @@
 //! * [`IpRoute`]: what pyroute2's `IPRoute(netns=…)` / `NetNS(…)` offer, typed: links
 //!   ([`Link`]), addresses ([`Address`]) and routes ([`Route`]) in one namespace, with methods
 //!   named after `ip link`, `ip address` and `ip route`.
-//! * With the `tokio` feature, [`tokio::connection`](self::tokio::connection): an
+//! * With the `tokio` feature, `netlink::tokio::{connection, handle}`: an
 //!   [`rtnetlink::Handle`](https://docs.rs/rtnetlink) for any namespace.
 //!
 //! Messages are `netlink-packet-route`'s types; the socket loop and the extended-ACK parsing are
