@@ -6,7 +6,8 @@
 //!   makes it through a [`Registry`] on that subdirectory.
 //! * Every other such name fails in `ip` when the file is created (`EISDIR`, `EEXIST`, `ENOENT`,
 //!   `ENOTDIR`, `ENAMETOOLONG`); netnest reports the same error. It skips `ip`'s shared-mount step
-//!   before that failure (the library keeps it private), so `/run/netns` is not made a mount point.
+//!   before that failure (the library's run-directory preparation is not public), so `/run/netns`
+//!   is not made a mount point by a command that fails.
 
 use std::ffi::OsStr;
 use std::io;
