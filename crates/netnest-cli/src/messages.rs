@@ -114,6 +114,7 @@ pub fn add_failed(dir: &[u8], name: &[u8], source: Source, e: &Error) {
             &why,
         ]),
         Op::Remove => print(&[b"Cannot remove namespace file \"", &file, b"\": ", &why]),
+        // Op::Bind, and whatever else fails once the namespace exists.
         _ => {
             let proc = match source {
                 Source::New => "/proc/self/ns/net".to_owned(),

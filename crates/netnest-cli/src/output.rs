@@ -60,11 +60,17 @@ impl Stdout {
             captured.append(&mut self.buf);
             return;
         }
-        if !self.buf.is_empty() {
-            let _ = std::io::stdout().write_all(&self.buf);
-            let _ = std::io::stdout().flush();
-            self.buf.clear();
+        // Straight to fd 1: std's own stdout would split the bytes at the last newline.
+        let mut rest = &self.buf[..];
+        while !rest.is_empty() {
+            match rustix::io::write(std::io::stdout().as_fd(), rest) {
+                Ok(0) => break,
+                Ok(n) => rest = &rest[n..],
+                Err(rustix::io::Errno::INTR) => {}
+                Err(_) => break,
+            }
         }
+        self.buf.clear();
     }
 }
 
