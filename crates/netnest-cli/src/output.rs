@@ -45,23 +45,37 @@ impl Stdout {
         let mode = *self.mode.get_or_insert_with(Mode::detect);
         self.buf.extend_from_slice(bytes);
         let due = match mode {
-            Mode::Line => bytes.contains(&b'\n'),
-            Mode::Full(size) => self.buf.len() >= size,
+            // Everything up to the last newline.
+            Mode::Line => self
+                .buf
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1),
+            // glibc writes a full buffer only when more bytes come than it holds, and then whole
+            // buffers' worth: the stream is cut at multiples of the buffer size.
+            Mode::Full(size) if self.buf.len() > size => self.buf.len() - self.buf.len() % size,
+            Mode::Full(_) => 0,
         };
-        if due {
-            self.flush();
-        }
+        self.write_out(due);
     }
 
     /// Writes out everything buffered. Write errors are ignored, as `ip` ignores them.
     pub fn flush(&mut self) {
+        self.write_out(self.buf.len());
+    }
+
+    /// Writes out the first `len` buffered bytes.
+    fn write_out(&mut self, len: usize) {
+        if len == 0 {
+            return;
+        }
         #[cfg(test)]
         if let Some(captured) = &mut self.captured {
-            captured.append(&mut self.buf);
+            captured.extend(self.buf.drain(..len));
             return;
         }
         // Straight to fd 1: std's own stdout would split the bytes at the last newline.
-        let mut rest = &self.buf[..];
+        let mut rest = &self.buf[..len];
         while !rest.is_empty() {
             match rustix::io::write(std::io::stdout().as_fd(), rest) {
                 Ok(0) => break,
@@ -70,7 +84,7 @@ impl Stdout {
                 Err(_) => break,
             }
         }
-        self.buf.clear();
+        self.buf.drain(..len);
     }
 }
 
@@ -372,16 +386,25 @@ mod tests {
     }
 
     #[test]
-    fn full_buffering_flushes_when_full() {
+    fn full_buffering_cuts_at_multiples_of_the_buffer() {
         let mut out = Stdout {
             mode: Some(Mode::Full(4)),
             captured: Some(Vec::new()),
             ..Stdout::default()
         };
         out.write(b"ab");
-        assert_eq!(out.captured.as_deref(), Some(&b""[..]));
         out.write(b"cd");
+        assert_eq!(
+            out.captured.as_deref(),
+            Some(&b""[..]),
+            "a full buffer waits"
+        );
+        out.write(b"e");
         assert_eq!(out.captured.as_deref(), Some(&b"abcd"[..]));
+        out.write(b"fghijklm");
+        assert_eq!(out.captured.as_deref(), Some(&b"abcdefghijkl"[..]));
+        out.flush();
+        assert_eq!(out.captured.as_deref(), Some(&b"abcdefghijklm"[..]));
     }
 
     #[test]
@@ -393,7 +416,9 @@ mod tests {
         };
         out.write(b"ab");
         assert_eq!(out.captured.as_deref(), Some(&b""[..]));
-        out.write(b"c\n");
+        out.write(b"c\nd");
         assert_eq!(out.captured.as_deref(), Some(&b"abc\n"[..]));
+        out.flush();
+        assert_eq!(out.captured.as_deref(), Some(&b"abc\nd"[..]));
     }
 }
