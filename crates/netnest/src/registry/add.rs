@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rustix::fs::{FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
-use rustix::mount::MountPropagationFlags;
+use rustix::mount::{MountPropagationFlags, UnmountFlags};
 
 use super::Registry;
 use crate::error::{Error, Op, Result};
@@ -71,8 +71,9 @@ impl Registry {
         Ok(())
     }
 
-    /// Removes a file we created whose bind mount failed.
+    /// Removes a file we created, after a later step failed (its bind mount, if made, first).
     fn undo(&self, path: &Path) {
+        let _ = rustix::mount::unmount(path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW);
         let _ = rustix::fs::unlink(path);
     }
 
