@@ -37,6 +37,7 @@ pub fn run(ctx: &mut Ctx, file: &OsStr) -> Status {
             }
         }
     };
+    ctx.in_batch = true;
     let mut lines = Lines::new(input);
     let mut status = Status::Ok;
     while let Some(line) = lines.next_command() {

@@ -83,11 +83,13 @@ pub fn not_a_pid(word: &[u8]) {
 
 /// What `add` and `attach` bind onto the new file.
 #[derive(Debug, Clone, Copy)]
-pub enum Source {
+pub enum Source<'a> {
     /// `add`: a new namespace, `/proc/self/ns/net` in `ip`'s words.
     New,
     /// `attach`: the namespace of process `pid`.
     Pid(i32),
+    /// `attach NAME container:ID` (an extension): what to call the source in messages.
+    Named(&'a str),
 }
 
 /// A failure of `add NAME` or `attach NAME PID`. `dir` is the run directory (`/run/netns`).
@@ -119,6 +121,7 @@ pub fn add_failed(dir: &[u8], name: &[u8], source: Source, e: &Error) {
             let proc = match source {
                 Source::New => "/proc/self/ns/net".to_owned(),
                 Source::Pid(pid) => format!("/proc/{pid}/ns/net"),
+                Source::Named(what) => what.to_owned(),
             };
             print(&[
                 b"Bind ",

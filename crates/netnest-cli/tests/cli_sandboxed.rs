@@ -369,3 +369,71 @@ fn batch_words_and_fatal_errors() {
         Some(&"Cannot open file \"/run/missing\" for reading: No such file or directory")
     );
 }
+
+/// Removes a cgroup directory tree made by a test (deepest first), also when the test fails.
+struct CgroupDir(std::path::PathBuf);
+
+impl Drop for CgroupDir {
+    fn drop(&mut self) {
+        let mut dirs: Vec<_> = walk(&self.0);
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                all.extend(walk(&e.path()));
+            }
+        }
+    }
+    all
+}
+
+/// An extension: `attach NAME container:ID` names a container's namespace, found by its id (or a
+/// unique prefix) in the cgroups of the processes (here a Docker systemd-driver scope on cgroup
+/// v2, made for the test, with a real process in a real namespace).
+#[test]
+fn attach_names_a_containers_namespace() {
+    let Some(root) = std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(" - cgroup2 "))
+        .map(|l| std::path::PathBuf::from(l.split(' ').nth(4).unwrap()))
+    else {
+        eprintln!("skipped: no cgroup2 hierarchy");
+        return;
+    };
+    let id = "c0ffee".repeat(10) + "0123";
+    let top = root.join(format!("netnest-test-cli-{}", std::process::id()));
+    let _cleanup = CgroupDir(top.clone());
+    let scope = top.join(format!("system.slice/docker-{id}.scope"));
+    let script = format!(
+        r#"
+        $NN add box
+        $NN exec box sleep 600 & P=$!
+        mkdir -p {scope}
+        echo $P > {scope}/cgroup.procs
+        $NN attach named container:c0ffeec0ffee; echo "rc=$?"
+        [ "$(stat -L -c %i /run/netns/named)" = "$(stat -L -c %i /run/netns/box)" ] && echo same
+        $NN attach other container:deadbeef; echo "rc=$?"
+        $NN attach other container:xyz; echo "rc=$?"
+        kill $P; wait $P 2>/dev/null
+        "#,
+        scope = scope.display()
+    );
+    let Some((out, err, _)) = run(&script) else {
+        return;
+    };
+    assert_eq!(out, "rc=0\nsame\nrc=1\nrc=1\n", "stderr: {err}");
+    assert_eq!(
+        err,
+        "Cannot find container \"deadbeef\": no running container has an id starting with \"deadbeef\"\n\
+         Cannot find container \"xyz\": \"xyz\" is not a container id (hexadecimal digits)\n"
+    );
+}

@@ -5,6 +5,7 @@
 mod add;
 mod attach;
 mod delete;
+mod exec;
 mod help;
 mod identify;
 mod list;
@@ -59,6 +60,8 @@ pub struct Ctx {
     pub out: Stdout,
     /// The named namespaces (`/run/netns`).
     pub registry: Registry,
+    /// Running the lines of `-batch FILE` (where `exec` forks, as `ip`'s does).
+    pub in_batch: bool,
 }
 
 impl Ctx {
@@ -73,6 +76,7 @@ impl Ctx {
             opts,
             out: Stdout::new(),
             registry,
+            in_batch: false,
         }
     }
 
@@ -118,6 +122,7 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::Delete => delete::run(ctx, args),
         Verb::Identify => identify::run(ctx, args),
         Verb::Pids => pids::run(ctx, args),
-        Verb::ListId | Verb::Set | Verb::Exec | Verb::Monitor => pending::run(verb),
+        Verb::Exec => exec::run(ctx, args),
+        Verb::ListId | Verb::Set | Verb::Monitor => pending::run(verb),
     }
 }

@@ -1,5 +1,5 @@
-//! Subcommands whose keywords are recognised (so abbreviations resolve as `ip`'s table does: `e` is
-//! `exec`, `m` is `monitor`, `se` is `set`) but that this version does not run yet.
+//! Subcommands whose keywords are recognised (so abbreviations resolve as `ip`'s table does: `m` is
+//! `monitor`, `se` is `set`) but that this version does not run yet.
 
 use super::Status;
 use crate::args::Verb;
@@ -8,8 +8,6 @@ use crate::messages;
 /// Says the subcommand is not implemented yet: rc 1.
 pub fn run(verb: Verb) -> Status {
     let what = match verb {
-        // TODO(issue: exec): `exec NAME cmd…` and `-all exec cmd…`.
-        Verb::Exec => "\"exec\"",
         // TODO(issue: nsids over netlink): `set NAME NETNSID`.
         Verb::Set => "\"set\"",
         // TODO(issue: nsids over netlink): `list-id [target-nsid N] [nsid M]`.

@@ -40,6 +40,8 @@ pub fn add(ctx: &Ctx, name: &OsStr, source: Source) -> Result<(), Error> {
             return match source {
                 Source::New => sub.add(&name).map(drop),
                 Source::Pid(pid) => sub.attach(&name, pid),
+                // `attach NAME container:ID` checks its name itself.
+                Source::Named(_) => Err(error(Op::CreateFile, sub.dir(), rustix::io::Errno::INVAL)),
             };
         }
     }
