@@ -5,7 +5,7 @@
 //!
 //! # Safety
 //!
-//! This is the only module of the binary that uses `unsafe`: one call to `strerror_r` (the XSI
+//! Besides `sys` (fork and exec), this is the only module of the binary that uses `unsafe`: one call to `strerror_r` (the XSI
 //! version, which the `libc` crate binds to glibc's `__xpg_strerror_r`), which writes at most
 //! `buf.len()` bytes into a buffer we own, always NUL-terminated, and is thread-safe.
 #![allow(unsafe_code)]
