@@ -1,1 +1,113 @@
-fn main() {}
+//! `netnest`: a drop-in for `ip netns` of iproute2 6.1.
+//!
+//! `netnest [OPTIONS] [netns] COMMAND [ARGS]` takes `ip`'s global options and `ip netns`'s
+//! subcommands, prefix-matched in `ip`'s order, and writes the same bytes to stdout and stderr with
+//! the same exit codes. The differences are deliberate and listed in `docs/compatibility.md`.
+//!
+//! * `args`: the grammar (options, keywords, numbers);
+//! * `cmd`: one file per subcommand (arguments, library call, output);
+//! * `batch`: `-batch FILE`;
+//! * `output`: stdout buffering, plain text and JSON;
+//! * `messages`: every text on stderr, and errors turned into `ip`'s messages;
+//! * `errno`: glibc's `strerror` texts;
+//! * `sys`: `fork`, `execvp`, `waitpid` for `exec`.
+//!
+//! The exit code is decided here, from the [`Status`] the command returns.
+//!
+//! # Start-up
+//!
+//! The binary has no Rust `main`: C's `main` below is the entry point, so Rust's runtime set-up is
+//! skipped. That set-up reads `/proc/self/maps` and installs signal handlers and alternate stacks, a
+//! sizeable part of a run that lasts well under a millisecond; and it ignores `SIGPIPE`, where `ip`
+//! keeps the disposition it inherited (so `netnest list | head -0` dies of `SIGPIPE` as `ip` does).
+//! The standard library works as usual without it (glibc hands it the arguments).
+// Unit tests keep the test harness's own `main`.
+#![cfg_attr(not(test), no_main)]
+
+mod args;
+mod batch;
+mod cmd;
+mod errno;
+mod messages;
+mod output;
+mod sys;
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use args::{is_netns_object, Parsed};
+use cmd::{Ctx, Status};
+
+/// The C entry point, called by glibc's start-up code.
+// `no_mangle` counts as unsafe code: it must not clash with another symbol. This is the only
+// `main` in the program (the crate is `no_main`), which is what the C runtime calls.
+#[cfg(not(test))]
+#[allow(unsafe_code)]
+#[no_mangle]
+extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
+    let argv: Vec<OsString> = std::env::args_os().skip(1).collect();
+    i32::from(run(argv).code())
+}
+
+/// Runs the command line and returns how it ended.
+fn run(argv: Vec<OsString>) -> Status {
+    let (opts, first) = match args::parse(&argv) {
+        Parsed::Run(opts, first) => (opts, first),
+        Parsed::Version => {
+            let mut out = output::Stdout::new();
+            out.write(messages::VERSION.as_bytes());
+            out.flush();
+            return Status::Exit(0);
+        }
+        Parsed::Usage => {
+            messages::usage();
+            return Status::Exit(255);
+        }
+        Parsed::Error(e) => {
+            messages::arg_error(&e);
+            return Status::Exit(255);
+        }
+    };
+    if opts.netns.is_some() {
+        // TODO(issue: `-n NAME`): run the command inside the named namespace.
+        messages::not_implemented("-netns");
+        return Status::FAILED;
+    }
+    let mut ctx = Ctx::new(opts);
+    let status = match ctx.opts.batch.take() {
+        // As in ip, words after the options are ignored in batch mode.
+        Some(file) => batch::run(&mut ctx, &file),
+        None => {
+            let mut words = &argv[first..];
+            // `netnest netns add x` is `netnest add x`, so `ip` can be swapped for `netnest`.
+            if words.first().is_some_and(|w| is_netns_object(w.as_bytes())) {
+                words = &words[1..];
+            }
+            cmd::netns(&mut ctx, words)
+        }
+    };
+    ctx.out.flush();
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_words(words: &[&str]) -> u8 {
+        run(words.iter().map(OsString::from).collect()).code()
+    }
+
+    /// Exit codes of runs that touch no namespace (they print to the test's stdout and stderr).
+    #[test]
+    fn exit_codes() {
+        assert_eq!(run_words(&["-V"]), 0);
+        assert_eq!(run_words(&["-x"]), 255);
+        assert_eq!(run_words(&["-help"]), 255);
+        assert_eq!(run_words(&["-family", "x"]), 255);
+        assert_eq!(run_words(&["netns", "help"]), 255);
+        assert_eq!(run_words(&["--", "-x"]), 255);
+        assert_eq!(run_words(&["list", "a/b"]), 255);
+        assert_eq!(run_words(&["-n", "x", "list"]), 1);
+    }
+}

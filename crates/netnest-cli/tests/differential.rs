@@ -36,6 +36,8 @@ mod batch;
 mod delete;
 #[path = "differential/departures.rs"]
 mod departures;
+#[path = "differential/exec.rs"]
+mod exec;
 #[path = "differential/help_and_errors.rs"]
 mod help_and_errors;
 #[path = "differential/identify.rs"]

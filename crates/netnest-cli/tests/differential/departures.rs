@@ -81,3 +81,64 @@ fn batch_lines_without_netns() {
             Expect::ok().stdout("x\n"),
         );
 }
+
+/// ip 6.1's `-all exec` child goes on with the parent's loop when it cannot enter a namespace,
+/// so the commands for the entries after it run twice. netnest's child ends there.
+#[test]
+fn all_exec_never_runs_a_command_twice() {
+    // tmpfs lists newest first: b, stale, a.
+    let err = "setting the network namespace \"stale\" failed: Invalid argument\n";
+    sc().setup("ip netns add a; touch /run/netns/stale; ip netns add b")
+        .opt("-all")
+        .args(["exec", "echo", "run"])
+        .differs(
+            Expect::ok()
+                .stdout("\nnetns: b\nrun\n\nnetns: stale\n\nnetns: a\nrun\n\nnetns: a\nrun\n")
+                .stderr(err),
+            Expect::ok()
+                .stdout("\nnetns: b\nrun\n\nnetns: stale\n\nnetns: a\nrun\n")
+                .stderr(err),
+        );
+}
+
+/// ip 6.1's batch `exec` child, when its setup fails, returns into the batch loop and runs the
+/// rest of the file itself. netnest's child ends; the line fails once.
+#[test]
+fn batch_exec_child_never_runs_the_rest_of_the_batch() {
+    let err = "Cannot open network namespace \"nope\": No such file or directory\n";
+    sc().file(
+        "/tmp/batch",
+        "netns exec nope true\nnetns add x\nnetns list\n",
+    )
+    .opts(["-force", "-batch", "/tmp/batch"])
+    .differs(
+        // The child fails line 1, runs lines 2 and 3, and exits 1; then the parent fails line
+        // 1 and runs lines 2 (which now fails) and 3 again.
+        Expect::code(1).stdout("x\nx\n").stderr(format!(
+            "{err}Command failed /tmp/batch:1\nCommand failed /tmp/batch:1\n\
+                 Cannot create namespace file \"/run/netns/x\": File exists\n\
+                 Command failed /tmp/batch:2\n"
+        )),
+        Expect::code(1)
+            .stdout("x\n")
+            .stderr(format!("{err}Command failed /tmp/batch:1\n")),
+    );
+}
+
+/// ip 6.1 unmounts /sys lazily and remounts sysfs, which takes the cgroup mounts away: an empty
+/// /sys/fs/cgroup inside `ip netns exec`. netnest carries them over to the new /sys.
+#[test]
+fn exec_keeps_the_cgroup_mounts() {
+    sc().setup("ip netns add x")
+        .args([
+            "exec",
+            "x",
+            "sh",
+            "-c",
+            "[ -n \"$(ls /sys/fs/cgroup)\" ] && echo kept || echo empty",
+        ])
+        .differs(
+            Expect::ok().stdout("empty\n"),
+            Expect::ok().stdout("kept\n"),
+        );
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
-use rustix::mount::MountPropagationFlags;
+use rustix::mount::{MountPropagationFlags, UnmountFlags};
 
 use super::Registry;
 use crate::error::{Error, Op, Result};
@@ -40,8 +40,14 @@ impl Registry {
         });
         match made {
             Ok(Ok(ns)) => Ok(ns),
-            Ok(Err(e)) | Err(e) => {
-                undo(&path, &file);
+            Ok(Err(e)) => {
+                // Past the bind (it is the only step in there that can fail first), the
+                // namespace is mounted on our file: unmount it too.
+                undo(&path, &file, e.op() != Op::Bind);
+                Err(e)
+            }
+            Err(e) => {
+                undo(&path, &file, false);
                 Err(e)
             }
         }
@@ -66,7 +72,7 @@ impl Registry {
         let path = self.path(name);
         let file = self.make_file(name)?;
         if let Err(e) = rustix::mount::mount_bind(source, fd_path(&file)) {
-            undo(&path, &file);
+            undo(&path, &file, false);
             return Err(Error::at(Op::Bind, source, e));
         }
         Ok(())
@@ -121,9 +127,13 @@ fn fd_path(file: &OwnedFd) -> PathBuf {
     PathBuf::from(format!("/proc/thread-self/fd/{}", file.as_raw_fd()))
 }
 
-/// Removes the file we created for a bind mount that failed, if it is still ours: a concurrent
-/// delete may have removed it, and someone else may have made a new file of that name since.
-fn undo(path: &Path, file: &OwnedFd) {
+/// Removes the file we created, after a later step failed: first the namespace bound on it if the
+/// bind was made (`bound`), then the file, if the path still names it: a concurrent delete may
+/// have removed it, and someone else may have made a new file of that name since.
+fn undo(path: &Path, file: &OwnedFd, bound: bool) {
+    if bound {
+        let _ = rustix::mount::unmount(path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW);
+    }
     let (Ok(ours), Ok(there)) = (rustix::fs::fstat(file), rustix::fs::lstat(path)) else {
         return;
     };

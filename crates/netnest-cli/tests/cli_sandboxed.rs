@@ -1,0 +1,439 @@
+//! The `netnest` binary, run inside a sandbox: a private mount and network namespace with a tmpfs
+//! on `/run`, so nothing touches the host's `/run/netns`, mounts or links.
+//!
+//! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (spec §8) and,
+//! above all, the deliberate differences listed in `docs/compatibility.md`. The byte-for-byte
+//! comparison with `ip` over many scenarios is the differential suite's job (`differential.rs`).
+//! They need root; without it they are skipped with a note.
+
+use std::process::{Command, Output};
+
+const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
+
+/// Runs the shell `script` in a sandbox, with `$NN` the netnest binary. Returns `None` (and says
+/// why) when sandboxes cannot be made here.
+fn sandbox(script: &str) -> Option<Output> {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: needs root for unshare --mount --net");
+        return None;
+    }
+    let output = Command::new("unshare")
+        .args(["--mount", "--net", "--propagation", "private", "--"])
+        .args([
+            "sh",
+            "-c",
+            &format!("mount -t tmpfs tmpfs /run && {script}"),
+        ])
+        .env("NN", NETNEST)
+        .env_remove("NETNEST_RUN_DIR")
+        .output()
+        .expect("run unshare");
+    Some(output)
+}
+
+/// stdout, stderr and the exit code of a sandboxed script, as text.
+fn run(script: &str) -> Option<(String, String, i32)> {
+    let out = sandbox(script)?;
+    Some((
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().expect("exit code"),
+    ))
+}
+
+fn has_strace() -> bool {
+    Command::new("strace").arg("-V").output().is_ok()
+}
+
+// ---- Deliberate differences (docs/compatibility.md) ----
+
+/// `ip -all netns delete` 6.1 stops at the first failing entry and exits 0; netnest reports the
+/// same message, goes on with the others and exits 1.
+#[test]
+fn all_delete_goes_on_past_a_failing_entry() {
+    // tmpfs lists newest first: `dir`, then `a`.
+    let Some((out, err, _)) = run(r#"
+        $NN add a && mkdir /run/netns/dir
+        $NN -all delete; echo "rc=$?"
+        ls -A /run/netns; grep -c ' - nsfs ' /proc/self/mountinfo
+    "#) else {
+        return;
+    };
+    assert_eq!(
+        err,
+        "Cannot remove namespace file \"/run/netns/dir\": Is a directory\n"
+    );
+    assert_eq!(out, "rc=1\ndir\n0\n");
+}
+
+/// With no failure, `-all delete` removes everything and exits 0; names after it are ignored.
+#[test]
+fn all_delete_removes_everything() {
+    let Some((out, err, _)) = run(r#"
+        $NN add a && $NN add b && $NN add c
+        $NN -all delete ignored; echo "rc=$?"
+        ls -A /run/netns; grep -c ' - nsfs ' /proc/self/mountinfo
+    "#) else {
+        return;
+    };
+    assert_eq!(err, "");
+    assert_eq!(out, "rc=0\n0\n");
+}
+
+/// `ip netns delete` 6.1 follows a symlink in `umount2` and lazily unmounts whatever it points to;
+/// netnest removes the link and leaves the mount alone.
+#[test]
+fn delete_of_a_symlink_keeps_the_mount_it_points_to() {
+    let Some((out, err, _)) = run(r#"
+        mkdir -p /run/mnt /run/netns && mount -t tmpfs tmpfs /run/mnt
+        ln -s /run/mnt /run/netns/link
+        $NN delete link; echo "rc=$?"
+        grep -c ' /run/mnt ' /proc/self/mountinfo
+        test -e /run/netns/link || test -L /run/netns/link || echo gone
+    "#) else {
+        return;
+    };
+    assert_eq!(err, "");
+    assert_eq!(out, "rc=0\n1\ngone\n");
+}
+
+/// With several names for one namespace, `identify` prints the first in directory order (as
+/// `list-id` does); `ip` 6.1 prints the last.
+#[test]
+fn identify_prints_the_first_of_several_names() {
+    let Some((out, err, _)) = run(r#"
+        $NN attach self1 $$ && $NN attach self2 $$
+        $NN list; echo --; $NN identify $$; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(err, "");
+    assert_eq!(out, "self2\nself1\n--\nself2\nrc=0\n");
+}
+
+/// `ip -all netns add X` 6.1 deletes every named namespace when creating X fails; netnest removes
+/// only X's file.
+#[test]
+fn failed_all_add_keeps_the_other_namespaces() {
+    if !has_strace() {
+        eprintln!("skipped: needs strace to make unshare fail");
+        return;
+    }
+    let Some((out, err, _)) = run(r#"
+        $NN add k1 && $NN add k2
+        strace -f -qq -o /dev/null -e inject=unshare:error=EPERM $NN -all add x; echo "rc=$?"
+        $NN list
+    "#) else {
+        return;
+    };
+    assert_eq!(
+        err,
+        "Failed to create a new network namespace \"x\": Operation not permitted\n"
+    );
+    assert_eq!(out, "rc=1\nk2\nk1\n");
+}
+
+// ---- Shared behaviour, spot checks of spec §8's texts ----
+
+#[test]
+fn add_list_delete() {
+    let Some((out, err, _)) = run(r#"
+        $NN list; $NN -j list; echo "rc=$?"
+        $NN add a && $NN a 'b c' extra words && $NN; $NN -j; $NN -j -p show; $NN -p ls
+        $NN add a; echo "rc=$?"
+        $NN del a && $NN delete 'b c'; echo "rc=$?"
+        $NN -j list; $NN -j -p list
+        $NN delete a; echo "rc=$?"
+        grep -c ' - nsfs ' /proc/self/mountinfo
+    "#) else {
+        return;
+    };
+    assert_eq!(
+        out,
+        concat!(
+            "rc=0\n",
+            "b c\na\n",
+            "[{\"name\":\"b c\"},{\"name\":\"a\"}]\n",
+            "[ {\n        \"name\": \"b c\"\n    },{\n        \"name\": \"a\"\n    } ]\n",
+            "b c\na\n",
+            "rc=1\n",
+            "rc=0\n",
+            "[]\n[ ]\n",
+            "rc=1\n",
+            "0\n",
+        )
+    );
+    assert_eq!(
+        err,
+        concat!(
+            "Cannot create namespace file \"/run/netns/a\": File exists\n",
+            "Cannot remove namespace file \"/run/netns/a\": No such file or directory\n",
+        )
+    );
+}
+
+#[test]
+fn names_are_bytes() {
+    let Some(out) = sandbox(
+        r#"
+        $NN add "$(printf 'cr\rff\fbs\b')" && $NN add "$(printf 'x\001\033\177\377')"
+        $NN -j list; $NN list
+        $NN -all delete
+    "#,
+    ) else {
+        return;
+    };
+    assert_eq!(
+        out.stdout,
+        b"[{\"name\":\"x\x01\x1b\x7f\xff\"},{\"name\":\"cr\\rff\\fbs\\b\"}]\nx\x01\x1b\x7f\xff\ncr\rff\x0cbs\x08\n"
+    );
+    assert_eq!(out.stderr, b"");
+}
+
+#[test]
+fn argument_errors() {
+    let Some((out, err, _)) = run(r#"
+        for args in 'add' 'attach x' 'attach x 0' 'attach x 4298\ ' 'delete' 'pids' 'pids a b' \
+                    'identify 1 2' 'identify self'; do
+            eval "\$NN $args"; echo "rc=$?"
+        done
+        $NN list a/b; echo "rc=$?"
+        $NN -all list a/b; echo "rc=$?"
+        $NN foo; echo "rc=$?"
+        $NN ''; echo "rc=$?"
+        $NN -x list; echo "rc=$?"
+        $NN --jp list; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(
+        err,
+        concat!(
+            "No netns name specified\n",
+            "No netns name and PID specified\n",
+            "Invalid PID: 0\n",
+            "Invalid PID: 4298 \n",
+            "No netns name specified\n",
+            "No netns name specified\n",
+            "extra arguments specified\n",
+            "extra arguments specified\n",
+            "Specified string 'self' is not a pid\n",
+            "Invalid netns name \"a/b\"\n",
+            "Command \"foo\" is unknown, try \"netnest help\".\n",
+            "Command \"\" is unknown, try \"netnest help\".\n",
+            "Option \"-x\" is unknown, try \"netnest -help\".\n",
+            "Option \"-jp\" is unknown, try \"netnest -help\".\n",
+        )
+    );
+    assert_eq!(
+        out,
+        "rc=1\nrc=1\nrc=1\nrc=1\nrc=1\nrc=1\nrc=1\nrc=1\nrc=1\nrc=255\nrc=0\nrc=255\nrc=255\nrc=255\nrc=255\n"
+    );
+}
+
+#[test]
+fn usage() {
+    let Some((out, err, rc)) = run("$NN help me") else {
+        return;
+    };
+    assert_eq!(out, "");
+    assert_eq!(rc, 255);
+    assert_eq!(
+        err,
+        concat!(
+            "Usage:\tnetnest list\n",
+            "\tnetnest add NAME\n",
+            "\tnetnest attach NAME PID\n",
+            "\tnetnest set NAME NETNSID\n",
+            "\tnetnest [-all] delete [NAME]\n",
+            "\tnetnest identify [PID]\n",
+            "\tnetnest pids NAME\n",
+            "\tnetnest [-all] exec [NAME] cmd ...\n",
+            "\tnetnest monitor\n",
+            "\tnetnest list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]\n",
+            "NETNSID := auto | POSITIVE-INT\n",
+        )
+    );
+}
+
+#[test]
+fn attach_identify_pids() {
+    let Some((out, err, _)) = run(r#"
+        $NN identify; echo "rc=$?"
+        $NN attach here +$$ && $NN identify && $NN identify $$
+        $NN pids here | grep -qx $$ && echo found
+        $NN attach neg -1; echo "rc=$?"
+        mkdir /run/netns/d && $NN -all pids ''; echo "rc=$?"
+        $NN pids nope; echo "rc=$?"
+        $NN identify 007; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(out, "\nrc=0\nhere\nhere\nfound\nrc=1\nrc=0\nrc=1\nrc=1\n");
+    assert_eq!(
+        err,
+        concat!(
+            "Bind /proc/-1/ns/net -> /run/netns/neg failed: No such file or directory\n",
+            "Cannot open network namespace: No such file or directory\n",
+            "Cannot open network namespace: No such file or directory\n",
+        )
+    );
+}
+
+#[test]
+fn run_directory_errors() {
+    let Some((out, err, _)) = run(r#"
+        touch /run/netns
+        $NN list; $NN -j list; echo "rc=$?"
+        $NN add x; echo "rc=$?"
+        $NN -all delete; echo "rc=$?"
+        $NN identify; echo "rc=$?"
+        rm /run/netns; $NN -all delete; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(out, "rc=0\nrc=1\nrc=1\nrc=1\nrc=0\n");
+    assert_eq!(
+        err,
+        concat!(
+            "Cannot open netns runtime directory \"/run/netns\": Not a directory\n",
+            "Failed to open directory /run/netns: Not a directory\n",
+            "Failed to open directory /run/netns:Not a directory\n",
+        )
+    );
+}
+
+// ---- Batch mode ----
+
+#[test]
+fn batch_stops_at_the_first_failure_unless_forced() {
+    let Some((out, err, _)) = run(r#"
+        printf 'netns add a\nadd a\n# comment\n\nnet list\n' > /run/batch
+        $NN -batch /run/batch; echo "rc=$?"
+        $NN -force -b /run/batch; echo "rc=$?"
+        $NN -force -b - < /run/batch; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(out, "rc=1\na\nrc=1\na\nrc=1\n");
+    let exists = "Cannot create namespace file \"/run/netns/a\": File exists\n";
+    let expected = [
+        exists,
+        "Command failed /run/batch:2\n",
+        exists,
+        "Command failed /run/batch:1\n",
+        exists,
+        "Command failed /run/batch:2\n",
+        exists,
+        "Command failed -:1\n",
+        exists,
+        "Command failed -:2\n",
+    ];
+    assert_eq!(err, expected.concat());
+}
+
+#[test]
+fn batch_words_and_fatal_errors() {
+    let Some((out, err, _)) = run(r#"
+        # A continued line; quotes only open a word: `x"y` and `z"` are two words.
+        printf '%s\n' 'add "a b" '"'c d'e" 'netns add x\' '"y z"' 'list' > /run/b1
+        $NN -b /run/b1; echo "rc=$?"
+        printf '%s\n' 'add q' 'link show' '-j list' 'add ..' 'list' > /run/b2
+        $NN -force -b /run/b2; echo "rc=$?"
+        printf '%s\n' 'add r' 'add "unterminated' 'list' > /run/b3
+        $NN -force -b /run/b3; echo "rc=$?"
+        printf '%s\n' 'add s' 'help' > /run/b4
+        $NN -force -b /run/b4; echo "rc=$?"
+        $NN -b /run/missing; echo "rc=$?"
+    "#) else {
+        return;
+    };
+    assert_eq!(out, "x\"y\na b\nrc=0\nrc=255\nrc=1\nrc=255\nrc=1\n");
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Object \"link\" is unknown, try \"netnest help\".")
+    );
+    assert_eq!(lines.next(), Some("Command failed /run/b2:2"));
+    assert_eq!(
+        lines.next(),
+        Some("Object \"-j\" is unknown, try \"netnest help\".")
+    );
+    assert_eq!(lines.next(), Some("Command failed /run/b2:3"));
+    assert_eq!(lines.next(), Some("Invalid netns name \"..\""));
+    assert_eq!(lines.next(), Some("Unterminated quoted string"));
+    assert_eq!(lines.next(), Some("Usage:\tnetnest list"));
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(
+        rest.last(),
+        Some(&"Cannot open file \"/run/missing\" for reading: No such file or directory")
+    );
+}
+
+/// Removes a cgroup directory tree made by a test (deepest first), also when the test fails.
+struct CgroupDir(std::path::PathBuf);
+
+impl Drop for CgroupDir {
+    fn drop(&mut self) {
+        let mut dirs: Vec<_> = walk(&self.0);
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                all.extend(walk(&e.path()));
+            }
+        }
+    }
+    all
+}
+
+/// An extension: `attach NAME container:ID` names a container's namespace, found by its id (or a
+/// unique prefix) in the cgroups of the processes (here a Docker systemd-driver scope on cgroup
+/// v2, made for the test, with a real process in a real namespace).
+#[test]
+fn attach_names_a_containers_namespace() {
+    let Some(root) = std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(" - cgroup2 "))
+        .map(|l| std::path::PathBuf::from(l.split(' ').nth(4).unwrap()))
+    else {
+        eprintln!("skipped: no cgroup2 hierarchy");
+        return;
+    };
+    let id = "c0ffee".repeat(10) + "0123";
+    let top = root.join(format!("netnest-test-cli-{}", std::process::id()));
+    let _cleanup = CgroupDir(top.clone());
+    let scope = top.join(format!("system.slice/docker-{id}.scope"));
+    let script = format!(
+        r#"
+        $NN add box
+        $NN exec box sleep 600 & P=$!
+        mkdir -p {scope}
+        echo $P > {scope}/cgroup.procs
+        $NN attach named container:c0ffeec0ffee; echo "rc=$?"
+        [ "$(stat -L -c %i /run/netns/named)" = "$(stat -L -c %i /run/netns/box)" ] && echo same
+        $NN attach other container:deadbeef; echo "rc=$?"
+        $NN attach other container:xyz; echo "rc=$?"
+        kill $P; wait $P 2>/dev/null
+        "#,
+        scope = scope.display()
+    );
+    let Some((out, err, _)) = run(&script) else {
+        return;
+    };
+    assert_eq!(out, "rc=0\nsame\nrc=1\nrc=1\n", "stderr: {err}");
+    assert_eq!(
+        err,
+        "Cannot find container \"deadbeef\": no running container has an id starting with \"deadbeef\"\n\
+         Cannot find container \"xyz\": \"xyz\" is not a container id (hexadecimal digits)\n"
+    );
+}
