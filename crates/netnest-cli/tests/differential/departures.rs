@@ -142,3 +142,18 @@ fn exec_keeps_the_cgroup_mounts() {
             Expect::ok().stdout("kept\n"),
         );
 }
+
+/// ip 6.1 unmounts the namespace before it finds it cannot unlink the file on a read-only run
+/// directory: the name is left as a stale file and the namespace is lost. netnest checks first
+/// and changes nothing.
+#[test]
+fn delete_on_a_read_only_run_directory_changes_nothing() {
+    let err = "Cannot remove namespace file \"/run/netns/x\": Read-only file system\n";
+    sc().setup("ip netns add x; mount -o remount,bind,ro /run/netns")
+        .args(["delete", "x"])
+        .after("grep -c ' /run/netns/x .* - nsfs ' /proc/self/mountinfo || true")
+        .differs(
+            Expect::code(1).stderr(err).after("0\n"),
+            Expect::code(1).stderr(err).after("1\n"),
+        );
+}
