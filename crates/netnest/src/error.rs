@@ -88,6 +88,7 @@ pub struct Error {
     op: Op,
     path: Option<PathBuf>,
     source: io::Error,
+    kernel: Option<Box<crate::netlink::KernelError>>,
 }
 
 impl Error {
@@ -97,7 +98,25 @@ impl Error {
             op,
             path: path.map(Path::to_path_buf),
             source,
+            kernel: None,
         }
+    }
+
+    /// An error the kernel answered to a netlink request ([`Op::Netlink`]), with its errno and its
+    /// extended ACK.
+    pub(crate) fn kernel(kernel: crate::netlink::KernelError) -> Error {
+        Error {
+            op: Op::Netlink,
+            path: None,
+            source: io::Error::from_raw_os_error(kernel.errno),
+            kernel: Some(Box::new(kernel)),
+        }
+    }
+
+    /// What the kernel said, when this error is a netlink error reply: its errno, its extended-ACK
+    /// message (`Peer netns reference is invalid`) and where the reply came (ACK or end of dump).
+    pub fn kernel_error(&self) -> Option<&crate::netlink::KernelError> {
+        self.kernel.as_deref()
     }
 
     pub(crate) fn at(op: Op, path: &Path, errno: rustix::io::Errno) -> Error {
@@ -145,7 +164,11 @@ impl fmt::Display for Error {
         if let Some(path) = &self.path {
             write!(f, " {:?}", path)?;
         }
-        write!(f, ": {}", self.source)
+        write!(f, ": {}", self.source)?;
+        match self.kernel.as_deref().and_then(|k| k.message.as_deref()) {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
     }
 }
 

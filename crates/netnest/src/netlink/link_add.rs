@@ -1,0 +1,149 @@
+//! `ip link add`: veth pairs (the peer possibly created straight into another namespace),
+//! bridges and macvlans; and [`NetNsRef`], how a request names another namespace.
+
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_route::link::{
+    InfoData, InfoKind, InfoMacVlan, InfoVeth, LinkAttribute, LinkInfo, LinkMessage,
+};
+use netlink_packet_route::RouteNetlinkMessage;
+
+use super::iproute::IpRoute;
+use super::link::LinkRef;
+use crate::error::Result;
+use crate::handle::NetNs;
+use crate::name::Name;
+use crate::registry::{CreateMode, Registry};
+
+/// The mode of a macvlan (`ip link add … type macvlan mode MODE`).
+pub use netlink_packet_route::link::MacVlanMode;
+
+/// Another network namespace, as a link request names it: `IFLA_NET_NS_FD` or
+/// `IFLA_NET_NS_PID` (pyroute2's `net_ns_fd=` / `net_ns_pid=`; `ip link … netns NAME|PID`).
+#[derive(Debug, Clone, Copy)]
+pub enum NetNsRef<'a> {
+    /// An open namespace (a [`NetNs`], or any nsfs fd).
+    Fd(BorrowedFd<'a>),
+    /// The namespace of a process.
+    Pid(u32),
+    /// A named namespace, opened (never created) when the request is made: a missing name fails
+    /// with `ENOENT` before anything is sent, as pyroute2's `net_ns_fd='name'` does.
+    Named {
+        /// The registry holding the name.
+        registry: &'a Registry,
+        /// The name.
+        name: &'a Name,
+    },
+}
+
+impl<'a> From<&'a NetNs> for NetNsRef<'a> {
+    fn from(ns: &'a NetNs) -> NetNsRef<'a> {
+        NetNsRef::Fd(ns.as_fd())
+    }
+}
+
+/// A [`NetNsRef`] ready to be sent: any namespace it had to open stays open until then.
+pub(crate) enum Resolved<'a> {
+    Fd(BorrowedFd<'a>),
+    Opened(NetNs),
+    Pid(u32),
+}
+
+impl NetNsRef<'_> {
+    pub(crate) fn resolve(&self) -> Result<Resolved<'_>> {
+        Ok(match *self {
+            NetNsRef::Fd(fd) => Resolved::Fd(fd),
+            NetNsRef::Pid(pid) => Resolved::Pid(pid),
+            NetNsRef::Named { registry, name } => {
+                Resolved::Opened(registry.create(name, CreateMode::OpenExisting)?)
+            }
+        })
+    }
+}
+
+impl Resolved<'_> {
+    pub(crate) fn attribute(&self) -> LinkAttribute {
+        match self {
+            Resolved::Fd(fd) => LinkAttribute::NetNsFd(fd.as_raw_fd()),
+            Resolved::Opened(ns) => LinkAttribute::NetNsFd(ns.as_fd().as_raw_fd()),
+            Resolved::Pid(pid) => LinkAttribute::NetNsPid(*pid),
+        }
+    }
+}
+
+fn named(name: &str) -> LinkMessage {
+    let mut m = LinkMessage::default();
+    m.attributes.push(LinkAttribute::IfName(name.to_owned()));
+    m
+}
+
+impl IpRoute {
+    /// Creates a link from a complete `RTM_NEWLINK` message (`NLM_F_CREATE | NLM_F_EXCL`), for
+    /// kinds without a method of their own (vxlan, ifb, tun…).
+    pub fn link_add_message(&mut self, message: LinkMessage) -> Result<()> {
+        self.socket().ack(
+            RouteNetlinkMessage::NewLink(message),
+            NLM_F_CREATE | NLM_F_EXCL,
+        )
+    }
+
+    /// Creates a veth pair `name` – `peer`. With `peer_netns`, the peer is created directly in
+    /// that namespace (`IFLA_NET_NS_FD`/`PID` on the peer): about 0.35 ms, against about 16 ms
+    /// for creating it here and moving it.
+    ///
+    /// Equivalent to `ip link add NAME type veth peer name PEER [netns NS]`.
+    ///
+    /// ```no_run
+    /// let ns = netnest::NetNs::new()?;
+    /// let mut ipr = netnest::IpRoute::new()?;
+    /// ipr.link_add_veth("veth-host", "veth-ns", Some((&ns).into()))?;
+    /// # Ok::<(), netnest::Error>(())
+    /// ```
+    pub fn link_add_veth(
+        &mut self,
+        name: &str,
+        peer: &str,
+        peer_netns: Option<NetNsRef<'_>>,
+    ) -> Result<()> {
+        let target = peer_netns.as_ref().map(NetNsRef::resolve).transpose()?;
+        let mut peer_msg = named(peer);
+        peer_msg
+            .attributes
+            .extend(target.as_ref().map(Resolved::attribute));
+        let mut m = named(name);
+        m.attributes.push(LinkAttribute::LinkInfo(vec![
+            LinkInfo::Kind(InfoKind::Veth),
+            LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer_msg))),
+        ]));
+        self.link_add_message(m)
+    }
+
+    /// Creates a bridge. Equivalent to `ip link add NAME type bridge`.
+    pub fn link_add_bridge(&mut self, name: &str) -> Result<()> {
+        let mut m = named(name);
+        m.attributes
+            .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+                InfoKind::Bridge,
+            )]));
+        self.link_add_message(m)
+    }
+
+    /// Creates a macvlan on `parent`. Equivalent to
+    /// `ip link add NAME link PARENT type macvlan mode MODE`.
+    pub fn link_add_macvlan(
+        &mut self,
+        name: &str,
+        parent: impl Into<LinkRef>,
+        mode: MacVlanMode,
+    ) -> Result<()> {
+        let parent = self.link_index(parent)?;
+        let mut m = named(name);
+        m.attributes.push(LinkAttribute::Link(parent));
+        m.attributes.push(LinkAttribute::LinkInfo(vec![
+            LinkInfo::Kind(InfoKind::MacVlan),
+            LinkInfo::Data(InfoData::MacVlan(vec![InfoMacVlan::Mode(mode)])),
+        ]));
+        self.link_add_message(m)
+    }
+}

@@ -1,0 +1,60 @@
+//! A small synchronous route-netlink client, and what is built on it: nsids, and links,
+//! addresses and routes inside any namespace ([`IpRoute`]).
+//!
+//! # What it does
+//!
+//! * [`Socket`]: a `NETLINK_ROUTE` socket opened in the calling thread's namespace or inside any
+//!   [`NetNs`](crate::NetNs) (created on a short-lived thread by [`crate::socket`], then usable
+//!   from any thread). Sequence numbers are checked, multipart dumps collected, `NLM_F_DUMP_INTR`
+//!   reported, and error replies keep the kernel's extended ACK ([`KernelError`], reachable from
+//!   [`crate::Error::kernel_error`]), which the upstream crates drop. [`Socket::batch`] sends
+//!   many requests in one datagram.
+//! * nsids ([`Socket::nsid_of`], [`Socket::nsids_of`], [`Socket::set_nsid`],
+//!   [`Socket::nsid_lookup`], [`Socket::nsid_dump`], [`NsidMonitor`]): `ip netns set`,
+//!   `ip netns list-id`, `ip monitor nsid`.
+//! * [`IpRoute`]: what pyroute2's `IPRoute(netns=…)` / `NetNS(…)` offer, typed: links
+//!   ([`Link`]), addresses ([`Address`]) and routes ([`Route`]) in one namespace, with methods
+//!   named after `ip link`, `ip address` and `ip route`.
+//! * With the `tokio` feature, [`tokio::connection`](self::tokio::connection): an
+//!   [`rtnetlink::Handle`](https://docs.rs/rtnetlink) for any namespace.
+//!
+//! Messages are `netlink-packet-route`'s types; the socket loop and the extended-ACK parsing are
+//! ours.
+//!
+//! # What it does not do
+//!
+//! It never calls `setns` (only [`crate::socket`] does, on its own thread), keeps no global
+//! socket, and does not print: turning a [`KernelError`] into `Error: <msg>.` or
+//! `RTNETLINK answers: <strerror>` is the command's job.
+
+mod addr;
+mod batch;
+mod error;
+mod iproute;
+mod link;
+mod link_add;
+mod monitor;
+mod nsid;
+mod request;
+mod route;
+mod socket;
+mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+mod wire;
+
+pub use addr::Address;
+pub use batch::Replies;
+pub use error::{ErrorSite, KernelError};
+pub use iproute::IpRoute;
+pub use link::{Link, LinkRef, OperState};
+pub use link_add::{MacVlanMode, NetNsRef};
+pub use monitor::{NsidEvent, NsidMonitor};
+pub use nsid::NsidRecord;
+pub use route::{Route, RouteSpec};
+pub use socket::{Socket, SocketOptions, DEFAULT_RCVBUF, DEFAULT_SNDBUF};
+
+/// The message crates this module speaks, re-exported for raw access ([`Socket::request`]).
+pub use netlink_packet_core as core;
+/// The route-netlink message types ([`Socket::request`] takes and returns them).
+pub use netlink_packet_route as route_messages;
