@@ -13,7 +13,10 @@ use netnest::{NetNs, Op};
 /// A private namespace and a strict-check socket on its nsid table (like iproute2's `rth`).
 fn private_table() -> (NetNs, Socket) {
     let home = NetNs::new().unwrap();
-    let sock = SocketOptions::new().strict_check(true).open_in(&home).unwrap();
+    let sock = SocketOptions::new()
+        .strict_check(true)
+        .open_in(&home)
+        .unwrap();
     (home, sock)
 }
 
@@ -43,14 +46,22 @@ fn set_get_auto_and_duplicates() {
     let e = sock.set_nsid(&b, Some(5)).unwrap_err();
     assert_eq!(e.op(), Op::Netlink);
     assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
-    assert_eq!(kernel_message(&e), Some("The specified nsid is already used"));
+    assert_eq!(
+        kernel_message(&e),
+        Some("The specified nsid is already used")
+    );
     assert_eq!(e.kernel_error().unwrap().site, ErrorSite::Ack);
 
     // `ip netns set a 6`: a already has one.
     let e = sock.set_nsid(&a, Some(6)).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
-    assert_eq!(kernel_message(&e), Some("Peer netns already has a nsid assigned"));
-    assert!(e.to_string().contains("Peer netns already has a nsid assigned"));
+    assert_eq!(
+        kernel_message(&e),
+        Some("Peer netns already has a nsid assigned")
+    );
+    assert!(e
+        .to_string()
+        .contains("Peer netns already has a nsid assigned"));
 
     // `ip netns set b auto` takes the lowest free id; c gets the next one.
     sock.set_nsid(&b, None).unwrap();
@@ -114,13 +125,19 @@ fn targets_and_relative_tables() {
     let e = sock.nsid_dump(Some(99)).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
     let k = e.kernel_error().unwrap();
-    assert_eq!(k.message.as_deref(), Some("Invalid target network namespace id"));
+    assert_eq!(
+        k.message.as_deref(),
+        Some("Invalid target network namespace id")
+    );
     assert_eq!(k.site, ErrorSite::DumpDone);
 
     // Without strict checking the kernel would ignore the target: refused up front.
     let mut loose = Socket::open_in(&sock.netns().unwrap()).unwrap();
     let e = loose.nsid_dump(Some(5)).unwrap_err();
-    assert_eq!((e.raw_os_error(), e.kernel_error()), (Some(libc::EINVAL), None));
+    assert_eq!(
+        (e.raw_os_error(), e.kernel_error()),
+        (Some(libc::EINVAL), None)
+    );
 }
 
 fn record(nsid: i32, current_nsid: Option<i32>) -> NsidRecord {
@@ -158,7 +175,11 @@ fn pipelined_lookup_of_many() {
     // first buffer (about 134 records), so it may be a prefix of the table.
     let dumped = sock.nsid_dump(None).unwrap();
     let assigned = (0..N).filter(|i| i % 3 != 0).count();
-    assert!(dumped.len() <= assigned && dumped.len() >= 100, "{}", dumped.len());
+    assert!(
+        dumped.len() <= assigned && dumped.len() >= 100,
+        "{}",
+        dumped.len()
+    );
     assert!(dumped.windows(2).all(|w| w[0].nsid < w[1].nsid));
 }
 

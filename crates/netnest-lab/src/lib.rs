@@ -1,0 +1,25 @@
+//! netnest-lab: declarative network-namespace labs.
+#![deny(unsafe_code)]
+
+mod build;
+mod builder;
+pub mod cli;
+mod error;
+mod file;
+mod lab;
+pub mod names;
+mod options;
+mod prefix;
+pub mod record;
+mod status;
+mod topology;
+mod validate;
+
+pub use build::down::{down, DownReport};
+pub use builder::{Builder, LinkBuilder, NodeBuilder};
+pub use error::{Cause, LabError, Location, Problem, SpecError};
+pub use lab::Lab;
+pub use options::{Options, Phase, Progress};
+pub use prefix::{IpPrefix, PrefixError};
+pub use status::{status, status_of, LabState, LabStatus, NodeStatus};
+pub use topology::{Bridge, End, Link, Node, Place, Route, Topology};

@@ -1,0 +1,719 @@
+//! From the file as written ([`crate::file`]) to a [`Topology`]: every name resolved, every
+//! address parsed, every problem reported with its place. Nothing here touches the system.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::error::{Location, Problem, SpecError};
+use crate::file::{RawBridge, RawEnd, RawLab, SysctlValue, S};
+use crate::names::{bad_ifname, bad_name, bad_sysctl_key, IFNAME_MAX};
+use crate::prefix::IpPrefix;
+use crate::topology::{Bridge, End, Link, Node, Place, Route, Topology};
+
+/// The word that names the host as a link end.
+pub(crate) const HOST: &str = "host";
+
+/// Parses TOML text and validates it.
+pub(crate) fn from_text(text: &str, file: Option<&Path>) -> Result<Topology, SpecError> {
+    let mut raw: RawLab = toml::from_str(text).map_err(|e| {
+        let location = e.span().map(|span| Location::of(text, span));
+        SpecError::new(
+            file,
+            vec![Problem {
+                path: String::new(),
+                message: e.message().trim_end().to_owned(),
+                location,
+            }],
+        )
+    })?;
+    for link in &mut raw.links {
+        link.get_mut().fix_spans(text);
+    }
+    check(raw, Some(text), file)
+}
+
+struct Checker<'s> {
+    source: Option<&'s str>,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, span: Range<usize>, path: impl Into<String>, message: impl Into<String>) {
+        let location = self
+            .source
+            .filter(|_| span != (0..0))
+            .map(|s| Location::of(s, span));
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+            location,
+        });
+    }
+
+    fn prefix(&mut self, s: &S<String>, path: &str) -> Option<IpPrefix> {
+        match s.get_ref().parse::<IpPrefix>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.err(s.span(), path, format!("\"{}\": {e}", s.get_ref()));
+                None
+            }
+        }
+    }
+
+    fn mtu(&mut self, mtu: &Option<S<u32>>, path: &str) -> Option<u32> {
+        let m = mtu.as_ref()?;
+        if !(68..=65535).contains(m.get_ref()) {
+            self.err(
+                m.span(),
+                path,
+                format!("MTU {} is out of range (68 to 65535)", m.get_ref()),
+            );
+        }
+        Some(*m.get_ref())
+    }
+}
+
+/// The bridges written for one place: where, its name, the entries.
+type BridgesOf<'a> = (Place, &'a str, &'a [(S<String>, RawBridge)]);
+
+/// What holds a name in a namespace, for duplicate errors.
+struct Owner {
+    what: String,
+}
+
+/// Validates the file's structure into a [`Topology`].
+pub(crate) fn check(
+    raw: RawLab,
+    source: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Topology, SpecError> {
+    let mut c = Checker {
+        source,
+        problems: Vec::new(),
+    };
+    let lab = raw.name.get_ref().clone();
+    if let Some(why) = bad_name(&lab) {
+        c.err(raw.name.span(), "name", format!("invalid lab name: {why}"));
+    }
+
+    // Nodes.
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (key, _) in &raw.nodes.0 {
+        let name = key.get_ref();
+        let path = format!("nodes.{name}");
+        if name == HOST {
+            c.err(
+                key.span(),
+                &path,
+                "\"host\" is reserved for the host's namespace; name the node otherwise",
+            );
+        } else if let Some(why) = bad_name(name) {
+            c.err(key.span(), &path, format!("invalid node name: {why}"));
+        }
+        index.insert(name.clone(), nodes.len());
+        nodes.push(Node {
+            name: name.clone(),
+            namespace: format!("{lab}-{name}"),
+            lo_up: true,
+            sysctls: Vec::new(),
+            bridges: Vec::new(),
+            routes: Vec::new(),
+        });
+    }
+    let node_list = || {
+        let names: Vec<&str> = raw
+            .nodes
+            .0
+            .iter()
+            .map(|(k, _)| k.get_ref().as_str())
+            .collect();
+        if names.is_empty() {
+            "there are no nodes".to_owned()
+        } else {
+            format!("the nodes are: {}", names.join(", "))
+        }
+    };
+
+    // Names taken in each place; `lo` is in every node.
+    let mut taken: HashMap<(Place, String), Owner> = HashMap::new();
+    for i in 0..nodes.len() {
+        taken.insert(
+            (Place::Node(i), "lo".into()),
+            Owner {
+                what: "the loopback interface".into(),
+            },
+        );
+    }
+
+    // Bridges, node by node, then the host's.
+    let mut host_bridges = Vec::new();
+    let node_bridges: Vec<BridgesOf> = raw
+        .nodes
+        .0
+        .iter()
+        .enumerate()
+        .map(|(i, (k, n))| (Place::Node(i), k.get_ref().as_str(), n.bridges.0.as_slice()))
+        .chain(
+            raw.host
+                .iter()
+                .map(|h| (Place::Host, HOST, h.bridges.0.as_slice())),
+        )
+        .collect();
+    for (place, owner, bridges) in &node_bridges {
+        for (key, b) in bridges.iter() {
+            let path = match place {
+                Place::Host => format!("host.bridges.{}", key.get_ref()),
+                Place::Node(_) => format!("nodes.{owner}.bridges.{}", key.get_ref()),
+            };
+            claim(
+                &mut c,
+                &mut taken,
+                &raw,
+                *place,
+                key,
+                &path,
+                format!("bridge {}", key.get_ref()),
+            );
+            let addresses = b
+                .addresses
+                .iter()
+                .enumerate()
+                .filter_map(|(j, a)| c.prefix(a, &format!("{path}.addresses[{j}]")))
+                .collect();
+            let mtu = c.mtu(&b.mtu, &format!("{path}.mtu"));
+            let bridge = Bridge {
+                name: key.get_ref().clone(),
+                addresses,
+                mtu,
+            };
+            match place {
+                Place::Host => host_bridges.push(bridge),
+                Place::Node(i) => nodes[*i].bridges.push(bridge),
+            }
+        }
+    }
+
+    // Links: ends resolved, explicit names claimed; default names come after.
+    let resolve = |c: &mut Checker, e: &RawEnd, path: &str| -> Option<Place> {
+        let name = e.node.get_ref();
+        if name == HOST {
+            return Some(Place::Host);
+        }
+        match index.get(name) {
+            Some(&i) => Some(Place::Node(i)),
+            None => {
+                c.err(
+                    e.node.span(),
+                    format!("{path}.node"),
+                    format!("unknown node \"{name}\" ({})", node_list()),
+                );
+                None
+            }
+        }
+    };
+    let mut links: Vec<Link> = Vec::new();
+    let mut spans: Vec<[Range<usize>; 2]> = Vec::new();
+    for (i, l) in raw.links.iter().enumerate() {
+        let link = l.get_ref();
+        let mut ends = Vec::new();
+        for (side, e) in [("a", &link.a), ("b", &link.b)] {
+            let path = format!("links[{i}].{side}");
+            let end = e.get_ref();
+            let place = resolve(&mut c, end, &path);
+            if let (Some(place), Some(ifname)) = (place, &end.ifname) {
+                let what = format!(
+                    "end {side} of links[{i}] ({}:{})",
+                    end.node.get_ref(),
+                    ifname.get_ref()
+                );
+                claim(
+                    &mut c,
+                    &mut taken,
+                    &raw,
+                    place,
+                    ifname,
+                    &format!("{path}.ifname"),
+                    what,
+                );
+            }
+            let addresses = end
+                .addresses
+                .iter()
+                .enumerate()
+                .filter_map(|(j, a)| c.prefix(a, &format!("{path}.addresses[{j}]")))
+                .collect();
+            ends.push(End {
+                place: place.unwrap_or(Place::Host),
+                ifname: end
+                    .ifname
+                    .as_ref()
+                    .map(|n| n.get_ref().clone())
+                    .unwrap_or_default(),
+                addresses,
+                bridge: None,
+            });
+        }
+        let mtu = c.mtu(&link.mtu, &format!("links[{i}].mtu"));
+        let b = ends.pop().expect("two ends");
+        let a = ends.pop().expect("two ends");
+        links.push(Link { a, b, mtu });
+        spans.push([link.a.span(), link.b.span()]);
+    }
+
+    // Default interface names: ethN in a node, LAB-NODE in the host.
+    let mut next_eth: HashMap<usize, usize> = HashMap::new();
+    for (i, link) in links.iter_mut().enumerate() {
+        let other = [link.b.place, link.a.place];
+        for (k, end) in [&mut link.a, &mut link.b].into_iter().enumerate() {
+            if !end.ifname.is_empty() {
+                continue;
+            }
+            let side = ["a", "b"][k];
+            let span = spans[i][k].clone();
+            match end.place {
+                Place::Node(n) => {
+                    let counter = next_eth.entry(n).or_insert(0);
+                    loop {
+                        let name = format!("eth{counter}");
+                        *counter += 1;
+                        let key = (end.place, name.clone());
+                        if let std::collections::hash_map::Entry::Vacant(v) = taken.entry(key) {
+                            v.insert(Owner {
+                                what: format!("end {side} of links[{i}]"),
+                            });
+                            end.ifname = name;
+                            break;
+                        }
+                    }
+                }
+                Place::Host => {
+                    let peer = match other[k] {
+                        Place::Node(n) => nodes[n].name.clone(),
+                        Place::Host => i.to_string(),
+                    };
+                    let name = format!("{lab}-{peer}");
+                    let path = format!("links[{i}].{side}");
+                    if name.len() > IFNAME_MAX {
+                        c.err(
+                            span,
+                            &path,
+                            format!("a host end needs an ifname: the default \"{name}\" is longer than {IFNAME_MAX} bytes"),
+                        );
+                    } else {
+                        claim(
+                            &mut c,
+                            &mut taken,
+                            &raw,
+                            Place::Host,
+                            &S::new(span, name.clone()),
+                            &path,
+                            format!("end {side} of links[{i}]"),
+                        );
+                        end.ifname = name;
+                    }
+                }
+            }
+        }
+    }
+
+    // Bridge membership: on the ends, and in the bridges' member lists.
+    for (i, l) in raw.links.iter().enumerate() {
+        for (k, e) in [&l.get_ref().a, &l.get_ref().b].into_iter().enumerate() {
+            let Some(bridge) = &e.get_ref().bridge else {
+                continue;
+            };
+            let end = if k == 0 {
+                &mut links[i].a
+            } else {
+                &mut links[i].b
+            };
+            let path = format!("links[{i}].{}.bridge", ["a", "b"][k]);
+            let bridges = match end.place {
+                Place::Host => &host_bridges,
+                Place::Node(n) => &nodes[n].bridges,
+            };
+            if bridges.iter().any(|b| &b.name == bridge.get_ref()) {
+                end.bridge = Some(bridge.get_ref().clone());
+            } else {
+                let known: Vec<&str> = bridges.iter().map(|b| b.name.as_str()).collect();
+                c.err(
+                    bridge.span(),
+                    path,
+                    format!(
+                        "unknown bridge \"{}\" in {} ({})",
+                        bridge.get_ref(),
+                        e.get_ref().node.get_ref(),
+                        if known.is_empty() {
+                            "it has no bridges".to_owned()
+                        } else {
+                            format!("its bridges are: {}", known.join(", "))
+                        }
+                    ),
+                );
+            }
+        }
+    }
+    for (place, owner, bridges) in &node_bridges {
+        for (key, b) in bridges.iter() {
+            for (j, member) in b.members.iter().enumerate() {
+                let path = match place {
+                    Place::Host => format!("host.bridges.{}.members[{j}]", key.get_ref()),
+                    Place::Node(_) => {
+                        format!("nodes.{owner}.bridges.{}.members[{j}]", key.get_ref())
+                    }
+                };
+                let end = links
+                    .iter_mut()
+                    .flat_map(|l| [&mut l.a, &mut l.b])
+                    .find(|e| e.place == *place && &e.ifname == member.get_ref());
+                match end {
+                    None => c.err(
+                        member.span(),
+                        path,
+                        format!("\"{}\" is not a link end in {owner}", member.get_ref()),
+                    ),
+                    Some(end) => match &end.bridge {
+                        Some(other) if other != key.get_ref() => c.err(
+                            member.span(),
+                            path,
+                            format!(
+                                "\"{}\" is already a port of bridge \"{other}\"",
+                                member.get_ref()
+                            ),
+                        ),
+                        _ => end.bridge = Some(key.get_ref().clone()),
+                    },
+                }
+            }
+        }
+    }
+
+    // The same address twice in one place.
+    let mut seen: HashMap<(Place, IpAddr), String> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let all_addresses = links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .map(|e| (e.place, &e.ifname, &e.addresses))
+        .chain(nodes.iter().enumerate().flat_map(|(i, n)| {
+            n.bridges
+                .iter()
+                .map(move |b| (Place::Node(i), &b.name, &b.addresses))
+        }))
+        .chain(
+            host_bridges
+                .iter()
+                .map(|b| (Place::Host, &b.name, &b.addresses)),
+        );
+    for (place, ifname, addresses) in all_addresses {
+        for a in addresses {
+            if let Some(first) = seen.insert((place, a.addr), ifname.clone()) {
+                duplicates.push((place, a.addr, first, ifname.clone()));
+            }
+        }
+    }
+    for (place, addr, first, second) in duplicates {
+        let wher = match place {
+            Place::Host => HOST.to_owned(),
+            Place::Node(i) => nodes[i].name.clone(),
+        };
+        c.err(
+            0..0,
+            format!("{wher}:{second}"),
+            format!("address {addr} is on both {wher}:{first} and {wher}:{second}"),
+        );
+    }
+
+    // Per node: lo, sysctls, routes.
+    for (i, (key, raw_node)) in raw.nodes.0.iter().enumerate() {
+        let name = key.get_ref();
+        if let Some(lo) = &raw_node.lo {
+            nodes[i].lo_up = *lo.get_ref();
+        }
+        let mut keys = HashSet::new();
+        for s in &raw_node.sysctls.0 {
+            let path = format!("nodes.{name}.sysctls.\"{}\"", s.key.get_ref());
+            if let Some(why) = bad_sysctl_key(s.key.get_ref()) {
+                c.err(s.key.span(), &path, why);
+            } else if !keys.insert(s.key.get_ref().clone()) {
+                c.err(
+                    s.key.span(),
+                    &path,
+                    format!("sysctl {} is set twice", s.key.get_ref()),
+                );
+            }
+            match s.value.get_ref() {
+                SysctlValue::Text(v) if !v.contains('\n') => {
+                    nodes[i].sysctls.push((s.key.get_ref().clone(), v.clone()))
+                }
+                SysctlValue::Text(_) => c.err(
+                    s.value.span(),
+                    &path,
+                    "a sysctl value cannot hold a newline",
+                ),
+                SysctlValue::Invalid(what) => c.err(
+                    s.value.span(),
+                    &path,
+                    format!("a sysctl value is a string, an integer or a boolean, not {what}"),
+                ),
+            }
+        }
+        let place = Place::Node(i);
+        let ifaces: Vec<(&str, &[IpPrefix])> = links
+            .iter()
+            .flat_map(|l| [&l.a, &l.b])
+            .filter(|e| e.place == place)
+            .map(|e| (e.ifname.as_str(), e.addresses.as_slice()))
+            .chain(
+                nodes[i]
+                    .bridges
+                    .iter()
+                    .map(|b| (b.name.as_str(), b.addresses.as_slice())),
+            )
+            .collect();
+        let mut routes = Vec::new();
+        for (j, r) in raw_node.routes.iter().enumerate() {
+            let path = format!("nodes.{name}.routes[{j}]");
+            if let Some(route) = check_route(&mut c, r.get_ref(), r.span(), &path, name, &ifaces) {
+                if routes
+                    .iter()
+                    .any(|o: &Route| o.to == route.to && o.metric == route.metric)
+                {
+                    c.err(
+                        r.get_ref().to.span(),
+                        format!("{path}.to"),
+                        format!("a route to {} is already given", route.to),
+                    );
+                }
+                routes.push(route);
+            }
+        }
+        nodes[i].routes = routes;
+    }
+
+    if c.problems.is_empty() {
+        Ok(Topology {
+            name: lab,
+            nodes,
+            host_bridges,
+            links,
+            file: file.map(Path::to_path_buf),
+        })
+    } else {
+        let mut problems = c.problems;
+        problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line, l.column)));
+        Err(SpecError::new(file, problems))
+    }
+}
+
+fn nodes_name(raw: &RawLab, i: usize) -> &str {
+    raw.nodes.0[i].0.get_ref()
+}
+
+/// Takes the interface name `name` in `place`, or reports it as invalid or taken.
+fn claim(
+    c: &mut Checker,
+    taken: &mut HashMap<(Place, String), Owner>,
+    raw: &RawLab,
+    place: Place,
+    name: &S<String>,
+    path: &str,
+    what: String,
+) {
+    if let Some(why) = bad_ifname(name.get_ref()) {
+        c.err(name.span(), path, why);
+        return;
+    }
+    let key = (place, name.get_ref().clone());
+    match taken.get(&key) {
+        Some(owner) => {
+            let wher = match place {
+                Place::Host => "the host".to_owned(),
+                Place::Node(i) => format!("node {}", nodes_name(raw, i)),
+            };
+            c.err(
+                name.span(),
+                path,
+                format!(
+                    "duplicate interface name \"{}\" in {wher}: it is already {}",
+                    name.get_ref(),
+                    owner.what
+                ),
+            )
+        }
+        None => {
+            taken.insert(key, Owner { what });
+        }
+    }
+}
+
+fn check_route(
+    c: &mut Checker,
+    r: &crate::file::RawRoute,
+    span: Range<usize>,
+    path: &str,
+    node: &str,
+    ifaces: &[(&str, &[IpPrefix])],
+) -> Option<Route> {
+    let via = match &r.via {
+        None => None,
+        Some(v) => match v.get_ref().parse::<IpAddr>() {
+            Ok(ip) => Some(ip),
+            Err(_) => {
+                c.err(
+                    v.span(),
+                    format!("{path}.via"),
+                    format!("\"{}\" is not an IPv4 or IPv6 address", v.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    let to = if r.to.get_ref() == "default" {
+        match via {
+            Some(IpAddr::V6(_)) => IpPrefix::DEFAULT_V6,
+            _ => IpPrefix::DEFAULT_V4,
+        }
+    } else {
+        let p = c.prefix(&r.to, &format!("{path}.to"))?;
+        if !p.is_network() {
+            c.err(
+                r.to.span(),
+                format!("{path}.to"),
+                format!("{p} has host bits set: the network is {}", p.network()),
+            );
+            return None;
+        }
+        p
+    };
+    if let Some(v) = via {
+        if v.is_ipv4() != to.is_ipv4() {
+            c.err(
+                r.via.as_ref().map_or(span.clone(), |v| v.span()),
+                format!("{path}.via"),
+                format!("gateway {v} and destination {to} are not of the same family"),
+            );
+            return None;
+        }
+    }
+    let dev = match &r.dev {
+        None => None,
+        Some(d) => {
+            if !ifaces.iter().any(|(n, _)| n == d.get_ref()) {
+                let names: Vec<&str> = ifaces.iter().map(|(n, _)| *n).collect();
+                c.err(
+                    d.span(),
+                    format!("{path}.dev"),
+                    format!(
+                        "node {node} has no interface \"{}\" ({})",
+                        d.get_ref(),
+                        if names.is_empty() {
+                            "it has none but lo".to_owned()
+                        } else {
+                            format!("its interfaces are: {}", names.join(", "))
+                        }
+                    ),
+                );
+                return None;
+            }
+            Some(d.get_ref().clone())
+        }
+    };
+    if via.is_none() && dev.is_none() {
+        c.err(
+            span,
+            path,
+            "a route needs a gateway (via) or an interface (dev)",
+        );
+        return None;
+    }
+    if let Some(v) = via {
+        let link_local = matches!(v, IpAddr::V6(a) if a.segments()[0] & 0xffc0 == 0xfe80);
+        let candidates = ifaces
+            .iter()
+            .filter(|(n, _)| dev.as_deref().map_or(true, |d| d == *n));
+        let on_link = candidates
+            .clone()
+            .any(|(_, addrs)| addrs.iter().any(|a| a.contains(v)));
+        if link_local && dev.is_none() {
+            c.err(
+                r.via.as_ref().map_or(span.clone(), |v| v.span()),
+                format!("{path}.via"),
+                format!("gateway {v} is link-local: say which interface with dev"),
+            );
+        } else if !link_local && !on_link {
+            let subnets: Vec<String> = candidates
+                .flat_map(|(_, addrs)| addrs.iter())
+                .filter(|a| a.is_ipv4() == v.is_ipv4())
+                .map(|a| a.network().to_string())
+                .collect();
+            c.err(
+                r.via.as_ref().map_or(span.clone(), |v| v.span()),
+                format!("{path}.via"),
+                format!(
+                    "gateway {v} is not on any subnet of {}{} ({})",
+                    node,
+                    dev.as_deref().map(|d| format!(":{d}")).unwrap_or_default(),
+                    if subnets.is_empty() {
+                        "it has no such subnet".to_owned()
+                    } else {
+                        format!("its subnets: {}", subnets.join(", "))
+                    }
+                ),
+            );
+        }
+    }
+    Some(Route {
+        to,
+        via,
+        dev,
+        metric: r.metric.as_ref().map(|m| *m.get_ref()),
+    })
+}
+
+/// The topology under another name: namespaces and default host interface names follow.
+pub(crate) fn renamed(t: &Topology, name: &str) -> Result<Topology, SpecError> {
+    let fail = |message: String| {
+        SpecError::new(
+            t.file.as_deref(),
+            vec![Problem {
+                path: "name".into(),
+                message,
+                location: None,
+            }],
+        )
+    };
+    if let Some(why) = bad_name(name) {
+        return Err(fail(format!("invalid lab name: {why}")));
+    }
+    let mut out = t.clone();
+    out.name = name.to_owned();
+    for n in &mut out.nodes {
+        n.namespace = format!("{name}-{}", n.name);
+    }
+    for (i, l) in out.links.iter_mut().enumerate() {
+        let places = [l.b.place, l.a.place];
+        for (k, end) in [&mut l.a, &mut l.b].into_iter().enumerate() {
+            if end.place != Place::Host {
+                continue;
+            }
+            let peer = match places[k] {
+                Place::Node(n) => t.nodes[n].name.clone(),
+                Place::Host => i.to_string(),
+            };
+            if end.ifname == format!("{}-{peer}", t.name) {
+                let new = format!("{name}-{peer}");
+                if new.len() > IFNAME_MAX {
+                    return Err(fail(format!(
+                        "the host interface name \"{new}\" made from the new name is longer than {IFNAME_MAX} bytes"
+                    )));
+                }
+                end.ifname = new;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,2 @@
+//! Labs against the real kernel (to come).
+fn main() {}
