@@ -6,14 +6,17 @@ mod builder;
 pub mod cli;
 mod error;
 mod file;
+pub mod generate;
 mod lab;
 pub mod names;
 mod options;
 mod prefix;
 pub mod record;
+pub mod script;
 mod status;
 mod topology;
 mod validate;
+mod write;
 
 pub use build::down::{down, DownReport};
 pub use builder::{Builder, LinkBuilder, NodeBuilder};
