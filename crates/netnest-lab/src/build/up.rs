@@ -260,9 +260,39 @@ fn send(t: &Topology, place: Place, socket: &mut Socket, batch: Batch) -> Result
     Ok(())
 }
 
+/// `net.ipv6.conf.default.accept_dad = 0` in the calling thread's namespace: the interfaces made
+/// afterwards skip duplicate address detection on their link-local addresses too, so IPv6 works
+/// at once instead of after about a second (a lab's addresses are unique by construction). A
+/// kernel without IPv6 has no such file, which is no error.
+const NO_DAD: &str = "/proc/sys/net/ipv6/conf/default/accept_dad";
+
+fn no_dad(node: &str) -> Result<(), LabError> {
+    match std::fs::write(NO_DAD, "0") {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(LabError::step(
+            format!("set sysctl net.ipv6.conf.default.accept_dad = 0 in {node}"),
+            e,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Opens a netlink socket inside every node, from one short-lived thread that enters each
-/// namespace in turn (a few microseconds each, where a thread per namespace costs tens).
+/// namespace in turn (a few microseconds each, where a thread per namespace costs tens). If the
+/// lab has IPv6 addresses, also turns off duplicate address detection for the node's new
+/// interfaces ([`NO_DAD`]).
 fn open_sockets(t: &Topology, namespaces: &[NetNs]) -> Result<Vec<Socket>, LabError> {
+    let ipv6 = t
+        .links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .flat_map(|e| &e.addresses)
+        .chain(
+            t.nodes
+                .iter()
+                .flat_map(|n| &n.bridges)
+                .flat_map(|b| &b.addresses),
+        )
+        .any(|a| !a.is_ipv4());
     on_thread(|| {
         namespaces
             .iter()
@@ -271,6 +301,9 @@ fn open_sockets(t: &Topology, namespaces: &[NetNs]) -> Result<Vec<Socket>, LabEr
                 let _inside = ns.enter().map_err(|e| {
                     LabError::step(format!("enter namespace {}", node.namespace), e)
                 })?;
+                if ipv6 {
+                    no_dad(&node.name)?;
+                }
                 SocketOptions::new().open().map_err(|e| {
                     LabError::step(format!("open a netlink socket in {}", node.name), e)
                 })
