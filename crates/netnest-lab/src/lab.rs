@@ -33,10 +33,10 @@ use crate::topology::Topology;
 ///     a = { node = "a", addresses = ["10.0.0.1/24"] }
 ///     b = { node = "b", addresses = ["10.0.0.2/24"] }
 /// "#)?.up()?;
-/// let server = std::net::TcpListener::bind("0.0.0.0:0"); // in the caller's namespace
+/// // A listener inside b, a connection from a: sockets stay in the namespace they were made in.
 /// let listener = lab.run("b", || std::net::TcpListener::bind("10.0.0.2:7000"))??;
 /// lab.run("a", || std::net::TcpStream::connect("10.0.0.2:7000"))??;
-/// # drop(server); drop(listener);
+/// # drop(listener);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]

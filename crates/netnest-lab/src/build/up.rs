@@ -107,13 +107,14 @@ pub(crate) fn up(
     }
 
     let mut made = Vec::with_capacity(t.nodes.len());
+    let mut created = Vec::with_capacity(t.nodes.len());
     let built = build(
         t,
         options,
         &names,
         &host,
         &mut host_ipr,
-        &mut made,
+        (&mut made, &mut created),
         progress,
     )
     .and_then(|()| {
@@ -132,9 +133,9 @@ pub(crate) fn up(
             Ok(Lab::new(t.clone(), options.clone(), host, made))
         }
         Err(mut e) => {
-            let made_names: Vec<String> = t.nodes[..made.len()]
+            let made_names: Vec<String> = created
                 .iter()
-                .map(|n| n.namespace.clone())
+                .map(|&i| t.nodes[i].namespace.clone())
                 .collect();
             let host_names: Vec<String> =
                 t.host_interfaces().into_iter().map(str::to_owned).collect();
@@ -168,7 +169,7 @@ fn build(
     names: &[Name],
     host: &NetNs,
     host_ipr: &mut IpRoute,
-    made: &mut Vec<NetNs>,
+    (made, created): (&mut Vec<NetNs>, &mut Vec<usize>),
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), LabError> {
     let registry = options.registry();
@@ -181,13 +182,9 @@ fn build(
         progress(Progress { phase, done, total });
     };
 
-    for (node, name) in t.nodes.iter().zip(names) {
-        let ns = registry
-            .add(name)
-            .map_err(|e| LabError::step(format!("create namespace {}", node.namespace), e))?;
-        made.push(ns);
-        tick(Phase::Namespaces, progress);
-    }
+    *made = create_namespaces(t, registry, names, created, &mut || {
+        tick(Phase::Namespaces, progress)
+    })?;
     let mut sockets = open_sockets(t, made)?;
     let plan = Plan::new(t);
     let fd = |p: Place| -> RawFd {
@@ -238,6 +235,75 @@ fn build(
         tick(Phase::Addresses, progress);
     }
     Ok(())
+}
+
+/// How many threads create namespaces: the kernel sets up several network namespaces at once,
+/// so two threads (the machines this runs on have two cores or more) overlap the waits.
+const CREATORS: usize = 2;
+
+/// Creates every node's namespace in `registry`, on [`CREATORS`] threads, and returns them in
+/// node order. `created` gets the index of each node whose namespace was made, as it is made,
+/// so a failure can remove them; after a failure no new namespace is started.
+fn create_namespaces(
+    t: &Topology,
+    registry: &netnest::Registry,
+    names: &[Name],
+    created: &mut Vec<usize>,
+    tick: &mut dyn FnMut(),
+) -> Result<Vec<NetNs>, LabError> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = AtomicBool::new(false);
+    let mut slots: Vec<Option<NetNs>> = (0..names.len()).map(|_| None).collect();
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for k in 0..CREATORS.min(names.len()) {
+            let tx = tx.clone();
+            let stop = &stop;
+            let spawned = std::thread::Builder::new()
+                .name("netnest-lab".into())
+                .spawn_scoped(scope, move || {
+                    for i in (k..names.len()).step_by(CREATORS) {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let made = registry.add(&names[i]);
+                        let failed = made.is_err();
+                        if tx.send((i, made)).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                stop.store(true, Ordering::Relaxed);
+                failure.get_or_insert(LabError::step("start a thread", e));
+            }
+        }
+        drop(tx);
+        for (i, made) in rx {
+            match made {
+                Ok(ns) => {
+                    created.push(i);
+                    slots[i] = Some(ns);
+                    tick();
+                }
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    failure.get_or_insert(LabError::step(
+                        format!("create namespace {}", t.nodes[i].namespace),
+                        e,
+                    ));
+                }
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(slots
+            .into_iter()
+            .map(|s| s.expect("every namespace made"))
+            .collect()),
+    }
 }
 
 /// Sends one namespace's batch; the first failed request is the error.
