@@ -4,7 +4,7 @@ use std::process::{Child, Command};
 
 use netnest::{CommandExt, NetNs};
 
-use crate::build::down::{down_with_host, DownReport};
+use crate::build::down::{down_with_host, teardown, DownReport};
 use crate::error::{LabError, SpecError};
 use crate::options::{Options, Progress};
 use crate::topology::Topology;
@@ -143,7 +143,32 @@ impl Lab {
 
     fn take_down(&mut self) -> Result<DownReport, LabError> {
         self.up = false;
-        let report = down_with_host(&self.topology.name, &self.options, Some(&self.host));
+        let t = &self.topology;
+        let mut report = down_with_host(&t.name, &self.options, Some(&self.host));
+        if matches!(&report, Ok(r) if !r.recorded) {
+            // The record is gone (removed by hand?): the fixture still knows what it made.
+            let namespaces: Vec<String> = t.nodes.iter().map(|n| n.namespace.clone()).collect();
+            let host: Vec<String> = t.host_interfaces().into_iter().map(str::to_owned).collect();
+            let mut ipr = netnest::IpRoute::in_netns(&self.host).ok();
+            let done = teardown(
+                &t.name,
+                self.options.registry(),
+                &namespaces,
+                &host,
+                ipr.as_mut(),
+            );
+            report = if done.failed.is_empty() {
+                Ok(done.report)
+            } else {
+                Err(LabError::Step {
+                    step: format!("take down lab {}", t.name),
+                    cause: crate::error::Cause::Io(std::io::Error::other(
+                        "some parts could not be removed",
+                    )),
+                    leftovers: done.failed,
+                })
+            };
+        }
         self.nodes.clear();
         report
     }

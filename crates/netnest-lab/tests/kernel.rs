@@ -273,6 +273,14 @@ fn builder_fixture_and_drop_on_panic() {
     std::panic::set_hook(hook);
     assert!(r.is_err());
     assert_gone(&name, &[&host_if]);
+
+    // Without its record, a fixture still takes down what it made.
+    let lab = build();
+    std::fs::remove_file(format!("/run/netnest/labs/{name}.toml")).unwrap();
+    let report = lab.down().unwrap();
+    assert_eq!(report.namespaces.len(), 2);
+    assert_eq!(report.host_interfaces, std::slice::from_ref(&host_if));
+    assert_gone(&name, &[&host_if]);
 }
 
 fn two_labs_at_once() {
@@ -606,6 +614,65 @@ fn cli() {
     assert_eq!(run(&["frobnicate"]).0, 255);
 }
 
+/// What `ip` shows of a topology's namespaces: IPv4 addresses, bridge ports and routes (no MACs,
+/// link-local addresses or operational states, which differ from run to run).
+fn snapshot(t: &Topology) -> String {
+    let mut out = String::new();
+    for n in &t.nodes {
+        let ns = n.namespace.as_str();
+        out.push_str(&format!("== {}\n", n.name));
+        for line in ip(&["-n", ns, "-br", "-4", "address"]).lines() {
+            let mut words = line.split_whitespace();
+            let name = words.next().unwrap_or("");
+            let _state = words.next();
+            out.push_str(&format!("{name} {}\n", words.collect::<Vec<_>>().join(" ")));
+        }
+        for line in ip(&["-n", ns, "-o", "link"]).lines() {
+            if let Some(i) = line.find(" master ") {
+                let name = line.split(": ").nth(1).unwrap_or("");
+                let master = line[i + 8..].split_whitespace().next().unwrap_or("");
+                out.push_str(&format!("{name} master {master}\n"));
+            }
+        }
+        out.push_str(&ip(&["-n", ns, "route"]));
+    }
+    out
+}
+
+fn scripts_build_the_same_as_the_lab() {
+    for t in [
+        netnest_lab::generate::star(&unique("ss"), 6),
+        netnest_lab::generate::chain(&unique("sc"), 7),
+        example("two-hosts-router.toml", "st"),
+    ] {
+        let lab = t.up().unwrap();
+        let want = snapshot(&t);
+        lab.down().unwrap();
+        assert!(want.contains(" via ") && want.contains("/"), "{want}");
+        if t.name.starts_with("ss") {
+            assert!(want.contains("p1@if2 master br0\n"), "{want}");
+        }
+        for (kind, script) in [
+            ("ip", netnest_lab::script::ip_script(&t)),
+            ("batch", netnest_lab::script::ip_batch_script(&t)),
+        ] {
+            let run = |text: &str| {
+                let out = Command::new("sh").arg("-c").arg(text).output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{kind} script failed: {}\n{text}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            run(&script.up);
+            let got = snapshot(&t);
+            run(&script.down);
+            assert_eq!(got, want, "{kind} script of {}", t.name);
+            assert_gone(&t.name, &[]);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     if let Ok(spec) = std::env::var(WORKER_ENV) {
         return worker(&spec);
@@ -626,6 +693,7 @@ fn main() -> ExitCode {
         down_spares_foreign_interfaces_and_is_idempotent,
         custom_registry,
         killed_up_is_cleaned_by_down,
+        scripts_build_the_same_as_the_lab,
         cli,
     ])
 }

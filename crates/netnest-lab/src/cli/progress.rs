@@ -63,3 +63,32 @@ impl<'w> Bar<'w> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_and_clears() {
+        let mut out = Vec::new();
+        {
+            let mut bar = Bar::new(&mut out);
+            for done in 1..=400 {
+                bar.update(Progress {
+                    phase: Phase::Links,
+                    done,
+                    total: 400,
+                });
+            }
+            bar.update(Progress {
+                phase: Phase::Done,
+                done: 1,
+                total: 1,
+            });
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches('\r').count(), 41, "40 redraws and one clear");
+        assert!(text.contains(&format!("[{}] 400/400 links", "#".repeat(30))));
+        assert!(text.ends_with("\r\x1b[K"));
+    }
+}
