@@ -590,6 +590,12 @@ fn cli() {
     assert_eq!(code, 1);
     assert!(err.contains("has no node \"nope\""), "{err}");
 
+    // A namespace removed by hand: the lab is degraded, and down still cleans up the rest.
+    ip(&["netns", "delete", &format!("{name}-h2")]);
+    let (_, out, _) = run(&["status", &name]);
+    assert!(out.starts_with(&format!("{name} degraded nodes 3")), "{out}");
+    assert!(out.contains(&format!("    node h2 netns {name}-h2 (missing)\n")), "{out}");
+
     assert_eq!(run(&["down", &name]), (0, String::new(), String::new()));
     let (code, _, err) = run(&["down", &name]);
     assert_eq!(code, 0);
