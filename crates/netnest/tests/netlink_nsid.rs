@@ -207,3 +207,28 @@ fn monitor_sees_new_and_deleted() {
     }
     assert_eq!(sock.nsid_dump(None).unwrap(), []);
 }
+
+#[test]
+fn batch_survives_a_receive_buffer_overflow() {
+    // A receive buffer far too small for a window of replies: the kernel drops some (ENOBUFS).
+    let home = NetNs::new().unwrap();
+    let mut sock = SocketOptions::new().rcvbuf(1).open_in(&home).unwrap();
+    let peer = NetNs::new().unwrap();
+    sock.set_nsid(&peer, Some(3)).unwrap();
+    let fds = vec![peer.as_fd(); 600];
+    let results = sock.nsids_of(fds).unwrap();
+    assert_eq!(results.len(), 600);
+    let mut lost = 0;
+    for r in results {
+        match r {
+            Ok(id) => assert_eq!(id, Some(3)),
+            Err(e) => {
+                assert_eq!(e.raw_os_error(), Some(libc::ENOBUFS));
+                lost += 1;
+            }
+        }
+    }
+    assert!(lost > 0, "the buffer was expected to overflow");
+    // The socket is still in step.
+    assert_eq!(sock.nsid_of(&peer).unwrap(), Some(3));
+}

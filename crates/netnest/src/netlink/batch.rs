@@ -84,7 +84,7 @@ impl Socket {
         }
         let mut results = Vec::with_capacity(requests.len());
         let mut window = WINDOW;
-        let limit = super::socket::DEFAULT_SNDBUF / 2;
+        let limit = super::options::DEFAULT_SNDBUF / 2;
         let mut datagram = Vec::with_capacity(limit + 256);
         let mut flags_of = Vec::with_capacity(WINDOW);
         let mut requests = requests.into_iter().peekable();

@@ -6,7 +6,8 @@ use crate::handle::NetNs;
 use crate::name::Name;
 use crate::registry::{CreateMode, Registry};
 
-use super::socket::{Socket, SocketOptions};
+use super::options::SocketOptions;
+use super::socket::Socket;
 
 /// A route-netlink handle on one network namespace: `ip -n NAME link/address/route …` as
 /// methods.

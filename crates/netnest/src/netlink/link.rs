@@ -1,6 +1,5 @@
 //! Links: [`Link`], and `ip link show/set/delete` on [`IpRoute`].
 
-use netlink_packet_core::NLM_F_ACK;
 use netlink_packet_route::link::{
     InfoKind, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, State,
 };
@@ -249,6 +248,6 @@ impl IpRoute {
     /// Deletes a link (for a veth, both ends). Equivalent to `ip link delete DEV`.
     pub fn link_del(&mut self, link: impl Into<LinkRef>) -> Result<()> {
         let request = RouteNetlinkMessage::DelLink(link.into().message());
-        self.socket().ack(request, NLM_F_ACK)
+        self.socket().ack(request, 0)
     }
 }

@@ -15,7 +15,7 @@
 //! * [`IpRoute`]: what pyroute2's `IPRoute(netns=…)` / `NetNS(…)` offer, typed: links
 //!   ([`Link`]), addresses ([`Address`]) and routes ([`Route`]) in one namespace, with methods
 //!   named after `ip link`, `ip address` and `ip route`.
-//! * With the `tokio` feature, [`tokio::connection`](self::tokio::connection): an
+//! * With the `tokio` feature, `netlink::tokio::{connection, handle}`: an
 //!   [`rtnetlink::Handle`](https://docs.rs/rtnetlink) for any namespace.
 //!
 //! Messages are `netlink-packet-route`'s types; the socket loop and the extended-ACK parsing are
@@ -35,6 +35,7 @@ mod link;
 mod link_add;
 mod monitor;
 mod nsid;
+mod options;
 mod request;
 mod route;
 mod socket;
@@ -51,8 +52,9 @@ pub use link::{Link, LinkRef, OperState};
 pub use link_add::{MacVlanMode, NetNsRef};
 pub use monitor::{NsidEvent, NsidMonitor};
 pub use nsid::NsidRecord;
+pub use options::{SocketOptions, DEFAULT_RCVBUF, DEFAULT_SNDBUF};
 pub use route::{Route, RouteSpec};
-pub use socket::{Socket, SocketOptions, DEFAULT_RCVBUF, DEFAULT_SNDBUF};
+pub use socket::Socket;
 
 /// The message crates this module speaks, re-exported for raw access ([`Socket::request`]).
 pub use netlink_packet_core as core;

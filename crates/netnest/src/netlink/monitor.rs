@@ -6,7 +6,8 @@ use std::collections::VecDeque;
 use netlink_packet_route::RouteNetlinkMessage;
 
 use super::nsid::NsidRecord;
-use super::socket::{decode, Socket, SocketOptions};
+use super::options::SocketOptions;
+use super::socket::{decode, Socket};
 use crate::error::Result;
 use crate::handle::NetNs;
 

@@ -56,6 +56,11 @@ pub fn connection(ns: &NetNs) -> Result<(Connection, rtnetlink::Handle, Messages
 /// task ends when every clone of the handle is dropped). The handle is `Clone + Send`: use it
 /// from as many tasks as you like.
 ///
+/// The kernel runs one dump at a time per socket and rtnetlink does not queue them: two tasks
+/// dumping (`link().get().execute()`…) at the same time through clones of one handle get
+/// `EBUSY`. Let them take turns, or give each concurrent dumper its own handle (opening one is
+/// cheap: a short-lived thread and a few system calls). Plain requests may overlap freely.
+///
 /// ```no_run
 /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
 /// use futures_util::TryStreamExt;
