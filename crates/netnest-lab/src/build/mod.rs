@@ -4,4 +4,5 @@
 pub(crate) mod down;
 pub(crate) mod plan;
 pub(crate) mod requests;
+pub(crate) mod settle;
 pub(crate) mod up;

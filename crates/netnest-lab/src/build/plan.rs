@@ -132,19 +132,23 @@ pub(crate) fn owner(l: &Link) -> (Place, bool) {
 
 impl<'t> Plan<'t> {
     pub(crate) fn new(t: &'t Topology) -> Plan<'t> {
+        // One sequence for the whole lab (2, 3, …; lo is 1 everywhere), not one per namespace:
+        // the two ends of a veth then never share an index. The kernel handles a link's
+        // carrier change at once only when its index differs from its peer's (`iflink`);
+        // otherwise the event waits for linkwatch's next round, up to a second later.
         let mut index = HashMap::new();
-        let mut next = vec![2u32; t.nodes.len()];
+        let mut next = 2u32;
         for (n, node) in t.nodes.iter().enumerate() {
             for b in &node.bridges {
-                index.insert((n, b.name.as_str()), next[n]);
-                next[n] += 1;
+                index.insert((n, b.name.as_str()), next);
+                next += 1;
             }
         }
         for l in &t.links {
             for e in [&l.a, &l.b] {
                 if let Place::Node(n) = e.place {
-                    index.insert((n, e.ifname.as_str()), next[n]);
-                    next[n] += 1;
+                    index.insert((n, e.ifname.as_str()), next);
+                    next += 1;
                 }
             }
         }

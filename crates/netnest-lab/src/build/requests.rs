@@ -2,8 +2,8 @@
 //! `netnest::netlink`) so that each namespace's requests go out together in one batch
 //! ([`netnest::netlink::Socket::batch`]).
 //!
-//! Interfaces in a node are given their index at creation (`ifi_index`: 2, 3, … in the order of
-//! the plan; `lo` is 1), so no request ever waits for a lookup. Interfaces in the host take
+//! Interfaces in a node are given their index at creation (`ifi_index`: 2, 3, … across the
+//! whole lab, see [`super::plan::Plan::new`]; `lo` is 1), so no request ever waits for a lookup. Interfaces in the host take
 //! whatever index the kernel gives and are named by name.
 
 use std::net::IpAddr;

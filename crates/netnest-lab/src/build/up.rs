@@ -234,6 +234,7 @@ fn build(
         )?;
         tick(Phase::Addresses, progress);
     }
+    super::settle::wait_until_up(t, &mut sockets, host_ipr);
     Ok(())
 }
 

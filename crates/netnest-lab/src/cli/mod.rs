@@ -146,8 +146,10 @@ fn up(
     Ok(0)
 }
 
-/// The lab a `down` argument names: a lab name, or a topology file (a path that exists).
-fn lab_name(target: &OsString) -> Result<String, String> {
+/// The lab a `down` argument names: a topology file (a path that exists), else a lab name. A
+/// word that looks like a file (a `/` or `.toml` in it) but is neither is an error, so a typo
+/// is not taken for a lab that is already down.
+fn lab_name(target: &OsString, options: &Options) -> Result<String, String> {
     let path = Path::new(target);
     let looks_like_file = target
         .to_str()
@@ -157,14 +159,20 @@ fn lab_name(target: &OsString) -> Result<String, String> {
             .map(|t| t.name)
             .map_err(|e| e.to_string());
     }
-    target
-        .to_str()
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no lab {target:?}"))
+    let name = target.to_str().filter(|s| !s.contains('/'));
+    match name {
+        Some(name) if !looks_like_file || Record::path(&options.state_dir(), name).exists() => {
+            Ok(name.to_owned())
+        }
+        _ => Err(format!(
+            "no lab or topology file \"{}\"",
+            target.to_string_lossy()
+        )),
+    }
 }
 
 fn down(target: &OsString, options: &Options, err: &mut dyn Write) -> Result<i32, String> {
-    let lab = lab_name(target)?;
+    let lab = lab_name(target, options)?;
     let report = crate::down(&lab, options).map_err(|e| e.to_string())?;
     if !report.recorded {
         let _ = writeln!(err, "lab \"{lab}\" is not up: nothing to do");
