@@ -397,40 +397,61 @@ pub(crate) fn check(
         }
     }
 
-    // The same address twice in one place.
+    // The same address twice in one place: reported at the second, with its path.
     let mut seen: HashMap<(Place, IpAddr), String> = HashMap::new();
-    let mut duplicates = Vec::new();
-    let all_addresses = links
-        .iter()
-        .flat_map(|l| [&l.a, &l.b])
-        .map(|e| (e.place, &e.ifname, &e.addresses))
-        .chain(nodes.iter().enumerate().flat_map(|(i, n)| {
-            n.bridges
+    let mut where_: Vec<(Place, &str, &[IpPrefix], Vec<(Range<usize>, String)>)> = Vec::new();
+    for (i, (l, raw_link)) in links.iter().zip(&raw.links).enumerate() {
+        for (side, e, r) in [
+            ("a", &l.a, &raw_link.get_ref().a),
+            ("b", &l.b, &raw_link.get_ref().b),
+        ] {
+            let spans = r
+                .get_ref()
+                .addresses
                 .iter()
-                .map(move |b| (Place::Node(i), &b.name, &b.addresses))
-        }))
-        .chain(
-            host_bridges
-                .iter()
-                .map(|b| (Place::Host, &b.name, &b.addresses)),
-        );
-    for (place, ifname, addresses) in all_addresses {
-        for a in addresses {
-            if let Some(first) = seen.insert((place, a.addr), ifname.clone()) {
-                duplicates.push((place, a.addr, first, ifname.clone()));
-            }
+                .enumerate()
+                .map(|(j, a)| (a.span(), format!("links[{i}].{side}.addresses[{j}]")))
+                .collect();
+            where_.push((e.place, e.ifname.as_str(), e.addresses.as_slice(), spans));
         }
     }
-    for (place, addr, first, second) in duplicates {
-        let wher = match place {
-            Place::Host => HOST.to_owned(),
-            Place::Node(i) => nodes[i].name.clone(),
+    for (place, owner, bridges) in &node_bridges {
+        let model = match place {
+            Place::Host => &host_bridges,
+            Place::Node(n) => &nodes[*n].bridges,
         };
-        c.err(
-            0..0,
-            format!("{wher}:{second}"),
-            format!("address {addr} is on both {wher}:{first} and {wher}:{second}"),
-        );
+        for ((key, raw_bridge), b) in bridges.iter().zip(model) {
+            let base = match place {
+                Place::Host => format!("host.bridges.{}", key.get_ref()),
+                Place::Node(_) => format!("nodes.{owner}.bridges.{}", key.get_ref()),
+            };
+            let spans = raw_bridge
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(j, a)| (a.span(), format!("{base}.addresses[{j}]")))
+                .collect();
+            where_.push((*place, b.name.as_str(), b.addresses.as_slice(), spans));
+        }
+    }
+    for (place, ifname, addresses, spans) in where_ {
+        let wher = match place {
+            Place::Host => HOST,
+            Place::Node(i) => nodes[i].name.as_str(),
+        };
+        for (j, a) in addresses.iter().enumerate() {
+            if let Some(first) = seen.insert((place, a.addr), ifname.to_owned()) {
+                let (span, path) = spans.get(j).cloned().unwrap_or((0..0, String::new()));
+                c.err(
+                    span,
+                    path,
+                    format!(
+                        "address {} is on both {wher}:{first} and {wher}:{ifname}",
+                        a.addr
+                    ),
+                );
+            }
+        }
     }
 
     // Per node: lo, sysctls, routes.
