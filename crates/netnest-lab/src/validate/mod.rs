@@ -84,6 +84,14 @@ impl Checker<'_> {
 /// The bridges written for one place: where, its name, the entries.
 type BridgesOf<'a> = (Place, &'a str, &'a [(S<String>, RawBridge)]);
 
+/// An interface's addresses, with the span and path of each as written.
+struct Addressed<'a> {
+    place: Place,
+    ifname: &'a str,
+    addresses: &'a [IpPrefix],
+    spans: Vec<(Range<usize>, String)>,
+}
+
 /// What holds a name in a namespace, for duplicate errors.
 struct Owner {
     what: String,
@@ -399,7 +407,7 @@ pub(crate) fn check(
 
     // The same address twice in one place: reported at the second, with its path.
     let mut seen: HashMap<(Place, IpAddr), String> = HashMap::new();
-    let mut where_: Vec<(Place, &str, &[IpPrefix], Vec<(Range<usize>, String)>)> = Vec::new();
+    let mut where_: Vec<Addressed> = Vec::new();
     for (i, (l, raw_link)) in links.iter().zip(&raw.links).enumerate() {
         for (side, e, r) in [
             ("a", &l.a, &raw_link.get_ref().a),
@@ -412,7 +420,12 @@ pub(crate) fn check(
                 .enumerate()
                 .map(|(j, a)| (a.span(), format!("links[{i}].{side}.addresses[{j}]")))
                 .collect();
-            where_.push((e.place, e.ifname.as_str(), e.addresses.as_slice(), spans));
+            where_.push(Addressed {
+                place: e.place,
+                ifname: &e.ifname,
+                addresses: &e.addresses,
+                spans,
+            });
         }
     }
     for (place, owner, bridges) in &node_bridges {
@@ -431,10 +444,21 @@ pub(crate) fn check(
                 .enumerate()
                 .map(|(j, a)| (a.span(), format!("{base}.addresses[{j}]")))
                 .collect();
-            where_.push((*place, b.name.as_str(), b.addresses.as_slice(), spans));
+            where_.push(Addressed {
+                place: *place,
+                ifname: &b.name,
+                addresses: &b.addresses,
+                spans,
+            });
         }
     }
-    for (place, ifname, addresses, spans) in where_ {
+    for Addressed {
+        place,
+        ifname,
+        addresses,
+        spans,
+    } in where_
+    {
         let wher = match place {
             Place::Host => HOST,
             Place::Node(i) => nodes[i].name.as_str(),
