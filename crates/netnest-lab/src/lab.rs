@@ -127,7 +127,14 @@ impl Lab {
         netnest::run(self.node(name), f)
     }
 
-    /// Spawns `command` inside node `name` ([`CommandExt::spawn_in`]).
+    /// Spawns `command` inside node `name` ([`CommandExt::spawn_in`]): like
+    /// `ip netns exec LAB-NODE COMMAND`, without the private mounts.
+    ///
+    /// ```no_run
+    /// # let lab = netnest_lab::Topology::from_file("examples/labs/chain.toml")?.up()?;
+    /// let out = lab.spawn("h1", std::process::Command::new("ip").arg("route"))?.wait_with_output()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Panics
     ///
@@ -198,6 +205,12 @@ impl Topology {
     /// with each veth's peer created directly in its namespace and each namespace's requests sent
     /// in one batch. If a step fails, everything made is removed and the error says which step
     /// failed and why.
+    ///
+    /// ```no_run
+    /// let lab = netnest_lab::Topology::from_file("examples/labs/chain.toml")?.up()?;
+    /// // … use it; dropping it takes it down.
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn up(&self) -> Result<Lab, LabError> {
         self.up_with(&Options::new(), &mut |_| {})
     }
@@ -207,6 +220,15 @@ impl Topology {
     /// The host interfaces (link ends and bridges in `host`) are made in the calling thread's
     /// namespace. The record is written before anything is made, so `down` can clean up after an
     /// interrupted `up`.
+    ///
+    /// ```no_run
+    /// use netnest_lab::{generate, Options};
+    /// let options = Options::new().with_registry(netnest::Registry::new("/run/mytests/netns"));
+    /// let lab = generate::star("s1", 50).up_with(&options, &mut |p| {
+    ///     eprint!("\r{}/{}", p.done, p.total);
+    /// })?;
+    /// # Ok::<(), netnest_lab::LabError>(())
+    /// ```
     pub fn up_with(
         &self,
         options: &Options,
