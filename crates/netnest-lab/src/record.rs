@@ -3,9 +3,9 @@
 //!
 //! One TOML file per lab, `STATE_DIR/NAME.toml`; the state directory is by default the run
 //! directory's sibling `netnest/labs` (`/run/netnest/labs` for `/run/netns`), so it lives on the
-//! same tmpfs as the namespaces' names and vanishes with them at reboot. The file is created
-//! with `O_EXCL` (two `up`s of one lab cannot both proceed) and later replaced atomically
-//! (written to a temporary file, then renamed).
+//! same tmpfs as the namespaces' names and vanishes with them at reboot. The file is always
+//! written whole to a temporary file and renamed into place: created without replacing (two
+//! `up`s of one lab cannot both proceed), later replaced atomically.
 //!
 //! ```toml
 //! lab = "trio"
@@ -135,20 +135,38 @@ impl Record {
         )
     }
 
-    /// Creates the record file; fails with `AlreadyExists` if the lab has one.
+    /// Creates the record file; fails with `AlreadyExists` if the lab has one. The whole text
+    /// is written to a temporary file first, then renamed into place without replacing
+    /// (`renameat2(RENAME_NOREPLACE)`): the record appears complete or not at all, even if the
+    /// process is killed meanwhile, and of two `up`s of one lab only one gets it.
     pub(crate) fn create(&self, state_dir: &Path) -> io::Result<()> {
+        use netnest::rustix::fs::{renameat_with, RenameFlags, CWD};
         std::fs::create_dir_all(state_dir)?;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(Record::path(state_dir, &self.lab))?;
-        f.write_all(self.text().as_bytes())
+        let tmp = self.write_tmp(state_dir)?;
+        let placed = renameat_with(
+            CWD,
+            &tmp,
+            CWD,
+            Record::path(state_dir, &self.lab),
+            RenameFlags::NOREPLACE,
+        );
+        if placed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        placed.map_err(io::Error::from)
+    }
+
+    /// Writes the text to `.LAB.toml.PID` in `state_dir` and returns its path.
+    fn write_tmp(&self, state_dir: &Path) -> io::Result<PathBuf> {
+        let tmp = state_dir.join(format!(".{}.toml.{}", self.lab, std::process::id()));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(self.text().as_bytes())?;
+        Ok(tmp)
     }
 
     /// Replaces the record file atomically.
     pub(crate) fn replace(&self, state_dir: &Path) -> io::Result<()> {
-        let tmp = state_dir.join(format!(".{}.toml.{}", self.lab, std::process::id()));
-        std::fs::write(&tmp, self.text())?;
+        let tmp = self.write_tmp(state_dir)?;
         std::fs::rename(&tmp, Record::path(state_dir, &self.lab)).inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
