@@ -1,20 +1,24 @@
 //! From the file as written ([`crate::file`]) to a [`Topology`]: every name resolved, every
 //! address parsed, every problem reported with its place. Nothing here touches the system.
 
-use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
 use crate::error::{Location, Problem, SpecError};
-use crate::file::{RawBridge, RawEnd, RawLab, SysctlValue, S};
+use crate::file::{RawBridge, RawEnd, RawLab, S};
 
+mod addresses;
+mod checker;
+mod node;
+mod ports;
 mod rename;
 mod route;
 
-use crate::names::{bad_ifname, bad_name, bad_sysctl_key, IFNAME_MAX};
-use crate::prefix::IpPrefix;
-use crate::topology::{Bridge, End, Link, Node, Place, Route, Topology};
+use checker::Checker;
+
+use crate::names::{bad_ifname, bad_name, IFNAME_MAX};
+use crate::topology::{Bridge, End, Link, Node, Place, Topology};
 pub(crate) use rename::renamed;
 use route::check_route;
 
@@ -40,57 +44,8 @@ pub(crate) fn from_text(text: &str, file: Option<&Path>) -> Result<Topology, Spe
     check(raw, Some(text), file)
 }
 
-struct Checker<'s> {
-    source: Option<&'s str>,
-    problems: Vec<Problem>,
-}
-
-impl Checker<'_> {
-    fn err(&mut self, span: Range<usize>, path: impl Into<String>, message: impl Into<String>) {
-        let location = self
-            .source
-            .filter(|_| span != (0..0))
-            .map(|s| Location::of(s, span));
-        self.problems.push(Problem {
-            path: path.into(),
-            message: message.into(),
-            location,
-        });
-    }
-
-    fn prefix(&mut self, s: &S<String>, path: &str) -> Option<IpPrefix> {
-        match s.get_ref().parse::<IpPrefix>() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                self.err(s.span(), path, format!("\"{}\": {e}", s.get_ref()));
-                None
-            }
-        }
-    }
-
-    fn mtu(&mut self, mtu: &Option<S<u32>>, path: &str) -> Option<u32> {
-        let m = mtu.as_ref()?;
-        if !(68..=65535).contains(m.get_ref()) {
-            self.err(
-                m.span(),
-                path,
-                format!("MTU {} is out of range (68 to 65535)", m.get_ref()),
-            );
-        }
-        Some(*m.get_ref())
-    }
-}
-
 /// The bridges written for one place: where, its name, the entries.
 type BridgesOf<'a> = (Place, &'a str, &'a [(S<String>, RawBridge)]);
-
-/// An interface's addresses, with the span and path of each as written.
-struct Addressed<'a> {
-    place: Place,
-    ifname: &'a str,
-    addresses: &'a [IpPrefix],
-    spans: Vec<(Range<usize>, String)>,
-}
 
 /// What holds a name in a namespace, for duplicate errors.
 struct Owner {
@@ -334,216 +289,18 @@ pub(crate) fn check(
     }
 
     // Bridge membership: on the ends, and in the bridges' member lists.
-    for (i, l) in raw.links.iter().enumerate() {
-        for (k, e) in [&l.get_ref().a, &l.get_ref().b].into_iter().enumerate() {
-            let Some(bridge) = &e.get_ref().bridge else {
-                continue;
-            };
-            let end = if k == 0 {
-                &mut links[i].a
-            } else {
-                &mut links[i].b
-            };
-            let path = format!("links[{i}].{}.bridge", ["a", "b"][k]);
-            let bridges = match end.place {
-                Place::Host => &host_bridges,
-                Place::Node(n) => &nodes[n].bridges,
-            };
-            if bridges.iter().any(|b| &b.name == bridge.get_ref()) {
-                end.bridge = Some(bridge.get_ref().clone());
-            } else {
-                let known: Vec<&str> = bridges.iter().map(|b| b.name.as_str()).collect();
-                c.err(
-                    bridge.span(),
-                    path,
-                    format!(
-                        "unknown bridge \"{}\" in {} ({})",
-                        bridge.get_ref(),
-                        e.get_ref().node.get_ref(),
-                        if known.is_empty() {
-                            "it has no bridges".to_owned()
-                        } else {
-                            format!("its bridges are: {}", known.join(", "))
-                        }
-                    ),
-                );
-            }
-        }
-    }
-    for (place, owner, bridges) in &node_bridges {
-        for (key, b) in bridges.iter() {
-            for (j, member) in b.members.iter().enumerate() {
-                let path = match place {
-                    Place::Host => format!("host.bridges.{}.members[{j}]", key.get_ref()),
-                    Place::Node(_) => {
-                        format!("nodes.{owner}.bridges.{}.members[{j}]", key.get_ref())
-                    }
-                };
-                let end = links
-                    .iter_mut()
-                    .flat_map(|l| [&mut l.a, &mut l.b])
-                    .find(|e| e.place == *place && &e.ifname == member.get_ref());
-                match end {
-                    None => c.err(
-                        member.span(),
-                        path,
-                        format!("\"{}\" is not a link end in {owner}", member.get_ref()),
-                    ),
-                    Some(end) => match &end.bridge {
-                        Some(other) if other != key.get_ref() => c.err(
-                            member.span(),
-                            path,
-                            format!(
-                                "\"{}\" is already a port of bridge \"{other}\"",
-                                member.get_ref()
-                            ),
-                        ),
-                        _ => end.bridge = Some(key.get_ref().clone()),
-                    },
-                }
-            }
-        }
-    }
+    ports::resolve(
+        &mut c,
+        &raw,
+        &node_bridges,
+        &mut links,
+        &nodes,
+        &host_bridges,
+    );
 
-    // The same address twice in one place: reported at the second, with its path.
-    let mut seen: HashMap<(Place, IpAddr), String> = HashMap::new();
-    let mut where_: Vec<Addressed> = Vec::new();
-    for (i, (l, raw_link)) in links.iter().zip(&raw.links).enumerate() {
-        for (side, e, r) in [
-            ("a", &l.a, &raw_link.get_ref().a),
-            ("b", &l.b, &raw_link.get_ref().b),
-        ] {
-            let spans = r
-                .get_ref()
-                .addresses
-                .iter()
-                .enumerate()
-                .map(|(j, a)| (a.span(), format!("links[{i}].{side}.addresses[{j}]")))
-                .collect();
-            where_.push(Addressed {
-                place: e.place,
-                ifname: &e.ifname,
-                addresses: &e.addresses,
-                spans,
-            });
-        }
-    }
-    for (place, owner, bridges) in &node_bridges {
-        let model = match place {
-            Place::Host => &host_bridges,
-            Place::Node(n) => &nodes[*n].bridges,
-        };
-        for ((key, raw_bridge), b) in bridges.iter().zip(model) {
-            let base = match place {
-                Place::Host => format!("host.bridges.{}", key.get_ref()),
-                Place::Node(_) => format!("nodes.{owner}.bridges.{}", key.get_ref()),
-            };
-            let spans = raw_bridge
-                .addresses
-                .iter()
-                .enumerate()
-                .map(|(j, a)| (a.span(), format!("{base}.addresses[{j}]")))
-                .collect();
-            where_.push(Addressed {
-                place: *place,
-                ifname: &b.name,
-                addresses: &b.addresses,
-                spans,
-            });
-        }
-    }
-    for Addressed {
-        place,
-        ifname,
-        addresses,
-        spans,
-    } in where_
-    {
-        let wher = match place {
-            Place::Host => HOST,
-            Place::Node(i) => nodes[i].name.as_str(),
-        };
-        for (j, a) in addresses.iter().enumerate() {
-            if let Some(first) = seen.insert((place, a.addr), ifname.to_owned()) {
-                let (span, path) = spans.get(j).cloned().unwrap_or((0..0, String::new()));
-                c.err(
-                    span,
-                    path,
-                    format!(
-                        "address {} is on both {wher}:{first} and {wher}:{ifname}",
-                        a.addr
-                    ),
-                );
-            }
-        }
-    }
+    addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
 
-    // Per node: lo, sysctls, routes.
-    for (i, (key, raw_node)) in raw.nodes.0.iter().enumerate() {
-        let name = key.get_ref();
-        if let Some(lo) = &raw_node.lo {
-            nodes[i].lo_up = *lo.get_ref();
-        }
-        let mut keys = HashSet::new();
-        for s in &raw_node.sysctls.0 {
-            let path = format!("nodes.{name}.sysctls.\"{}\"", s.key.get_ref());
-            if let Some(why) = bad_sysctl_key(s.key.get_ref()) {
-                c.err(s.key.span(), &path, why);
-            } else if !keys.insert(s.key.get_ref().clone()) {
-                c.err(
-                    s.key.span(),
-                    &path,
-                    format!("sysctl {} is set twice", s.key.get_ref()),
-                );
-            }
-            match s.value.get_ref() {
-                SysctlValue::Text(v) if !v.contains('\n') => {
-                    nodes[i].sysctls.push((s.key.get_ref().clone(), v.clone()))
-                }
-                SysctlValue::Text(_) => c.err(
-                    s.value.span(),
-                    &path,
-                    "a sysctl value cannot hold a newline",
-                ),
-                SysctlValue::Invalid(what) => c.err(
-                    s.value.span(),
-                    &path,
-                    format!("a sysctl value is a string, an integer or a boolean, not {what}"),
-                ),
-            }
-        }
-        let place = Place::Node(i);
-        let ifaces: Vec<(&str, &[IpPrefix])> = links
-            .iter()
-            .flat_map(|l| [&l.a, &l.b])
-            .filter(|e| e.place == place)
-            .map(|e| (e.ifname.as_str(), e.addresses.as_slice()))
-            .chain(
-                nodes[i]
-                    .bridges
-                    .iter()
-                    .map(|b| (b.name.as_str(), b.addresses.as_slice())),
-            )
-            .collect();
-        let mut routes = Vec::new();
-        for (j, r) in raw_node.routes.iter().enumerate() {
-            let path = format!("nodes.{name}.routes[{j}]");
-            if let Some(route) = check_route(&mut c, r.get_ref(), r.span(), &path, name, &ifaces) {
-                if routes
-                    .iter()
-                    .any(|o: &Route| o.to == route.to && o.metric == route.metric)
-                {
-                    c.err(
-                        r.get_ref().to.span(),
-                        format!("{path}.to"),
-                        format!("a route to {} is already given", route.to),
-                    );
-                }
-                routes.push(route);
-            }
-        }
-        nodes[i].routes = routes;
-    }
+    node::settings(&mut c, &raw, &mut nodes, &links);
 
     if c.problems.is_empty() {
         Ok(Topology {
