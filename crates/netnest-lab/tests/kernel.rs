@@ -627,6 +627,24 @@ fn cli() {
     let (code, _, err) = run(&["down", "missing.toml"]);
     assert_eq!(code, 1);
     assert_eq!(err, "no lab or topology file \"missing.toml\"\n");
+    // A large lab on a terminal gets a progress bar on stderr, cleared at the end.
+    let big = netnest_lab::generate::star(&unique("pb"), 25);
+    let file = Path::new("/run").join(format!("{}.toml", big.name));
+    std::fs::write(&file, big.to_toml()).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args: Vec<std::ffi::OsString> = vec!["up".into(), file.clone().into()];
+    assert_eq!(run_with(&args, &opts, &mut out, &mut err, true), 0);
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("] 26/") && err.contains(" namespaces"),
+        "{err:?}"
+    );
+    assert!(err.ends_with("\r\x1b[K"), "{err:?}");
+    assert!(out.is_empty());
+    assert_eq!(run(&["down", &big.name]).0, 0);
+    std::fs::remove_file(&file).unwrap();
+    assert_gone(&big.name, &[]);
+
     // down FILE takes down the file's lab.
     let t = example("chain.toml", "cf");
     let file = Path::new("/run").join(format!("{}.toml", t.name));
