@@ -190,6 +190,10 @@ pub enum Verb {
     Monitor,
     /// `attach`.
     Attach,
+    /// `lab` (netnest's own: topologies).
+    Lab,
+    /// `prune` (netnest's own: remove stale entries).
+    Prune,
 }
 
 /// `ip netns`'s keywords in the order it tries them: the first prefix match wins, so `s` is `show`,
@@ -208,6 +212,10 @@ const VERBS: &[(&str, Verb)] = &[
     ("exec", Verb::Exec),
     ("monitor", Verb::Monitor),
     ("attach", Verb::Attach),
+    // netnest's own, after all of ip's so no abbreviation of theirs changes meaning
+    // (`l` is still `list`, `p` still `pids`).
+    ("lab", Verb::Lab),
+    ("prune", Verb::Prune),
 ];
 
 impl Verb {

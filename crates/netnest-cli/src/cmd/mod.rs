@@ -8,9 +8,11 @@ mod delete;
 mod exec;
 mod help;
 mod identify;
+mod lab;
 mod list;
 mod pending;
 mod pids;
+mod prune;
 mod unchecked;
 
 use std::ffi::OsString;
@@ -123,6 +125,8 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::Identify => identify::run(ctx, args),
         Verb::Pids => pids::run(ctx, args),
         Verb::Exec => exec::run(ctx, args),
+        Verb::Lab => lab::run(ctx, args),
+        Verb::Prune => prune::run(ctx, args),
         Verb::ListId | Verb::Set | Verb::Monitor => pending::run(verb),
     }
 }
