@@ -208,6 +208,11 @@ impl<'o> Printer<'o> {
         }
     }
 
+    /// Writes out what is buffered so far (`list-id` flushes after every record, as `ip` 6.1).
+    pub fn flush(&mut self) {
+        self.out.flush();
+    }
+
     /// Ends the list: in JSON, `]`, a newline and a flush of stdout, as `delete_json_obj` does.
     pub fn finish(mut self) {
         if let Some(json) = &mut self.json {

@@ -46,6 +46,8 @@ mod identify;
 mod list;
 #[path = "differential/names.rs"]
 mod names;
+#[path = "differential/nsid_commands.rs"]
+mod nsid_commands;
 #[path = "differential/nsids_and_stale_entries.rs"]
 mod nsids_and_stale_entries;
 #[path = "differential/pids.rs"]

@@ -10,9 +10,13 @@ mod help;
 mod identify;
 mod lab;
 mod list;
-mod pending;
+mod list_id;
+mod monitor;
+mod nsids;
 mod pids;
 mod prune;
+mod set;
+pub mod switch;
 mod unchecked;
 
 use std::ffi::OsString;
@@ -127,6 +131,8 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::Exec => exec::run(ctx, args),
         Verb::Lab => lab::run(ctx, args),
         Verb::Prune => prune::run(ctx, args),
-        Verb::ListId | Verb::Set | Verb::Monitor => pending::run(verb),
+        Verb::ListId => list_id::run(ctx, args),
+        Verb::Set => set::run(ctx, args),
+        Verb::Monitor => monitor::run(ctx),
     }
 }
