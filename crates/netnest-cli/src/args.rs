@@ -194,6 +194,8 @@ pub enum Verb {
     Lab,
     /// `prune` (netnest's own: remove stale entries).
     Prune,
+    /// `inspect` (netnest's own: nsid, pids and links of one namespace).
+    Inspect,
 }
 
 /// `ip netns`'s keywords in the order it tries them: the first prefix match wins, so `s` is `show`,
@@ -216,6 +218,7 @@ const VERBS: &[(&str, Verb)] = &[
     // (`l` is still `list`, `p` still `pids`).
     ("lab", Verb::Lab),
     ("prune", Verb::Prune),
+    ("inspect", Verb::Inspect),
 ];
 
 impl Verb {

@@ -482,3 +482,33 @@ fn prune_removes_only_stale_entries() {
     assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(out, "stale\nrc=0\n[]\ndir link live text ");
 }
+
+/// `netnest inspect NAME` (an extension): the nsid, the processes and the links with their state
+/// and addresses, as the kernel reports them.
+#[test]
+fn inspect_shows_nsid_pids_and_links() {
+    let Some((out, err, code)) = run(r#"
+        $NN add blue && $NN set blue 5
+        $NN exec blue sleep 30 & P=$!
+        while [ "$($NN pids blue)" = "" ]; do sleep 0.01; done
+        ip -n blue link add v0 type veth peer name v1
+        ip -n blue addr add 10.0.0.1/24 dev v0
+        ip -n blue link set v0 up
+        $NN inspect blue | sed "s/^pids $P$/pids P/"
+        $NN -j in blue | grep -o '"ifname":"v0","index":[0-9]*,"kind":"veth"'
+        $NN inspect nope; echo "rc=$?"
+        kill $P
+    "#) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "blue (id: 5)\npids P\nlo               DOWN           \nv1               DOWN           \n\
+         v0               LOWERLAYERDOWN 10.0.0.1/24\n\"ifname\":\"v0\",\"index\":3,\"kind\":\"veth\"\nrc=1\n"
+    );
+    assert_eq!(
+        err,
+        "Cannot open network namespace \"nope\": No such file or directory\n"
+    );
+}

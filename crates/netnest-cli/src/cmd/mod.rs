@@ -8,6 +8,7 @@ mod delete;
 mod exec;
 mod help;
 mod identify;
+mod inspect;
 mod lab;
 mod list;
 mod list_id;
@@ -131,6 +132,7 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::Exec => exec::run(ctx, args),
         Verb::Lab => lab::run(ctx, args),
         Verb::Prune => prune::run(ctx, args),
+        Verb::Inspect => inspect::run(ctx, args),
         Verb::ListId => list_id::run(ctx, args),
         Verb::Set => set::run(ctx, args),
         Verb::Monitor => monitor::run(ctx),
