@@ -1,0 +1,190 @@
+//! `netnest-bench`: the side-by-side bench's driver. Run it through `scripts/bench`, which builds
+//! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
+//!
+//! ```text
+//! netnest-bench --netnest PATH [--netnest-dynamic PATH] [--ip PATH] [--ext4-dir DIR]
+//!               [--full | --quick | --smoke] [--only GROUP,…] [--markdown FILE] [--python PYTHON]
+//! ```
+//!
+//! Groups: `cli` (start-up, add, delete, exec), `list` (list, identify, pids at 10/100/1000
+//! namespaces, with and without nsids), `batch` (`-batch`), `floor` (the library against the
+//! kernel floor), `pyroute2` (the library against pyroute2), `lab` (the lab against `ip`
+//! scripts). Exit code: 0 when every case ran (missed targets are reported, not failures), 1 when
+//! a case failed, 2 for a bad command line or when not in a sandbox.
+
+mod groups;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use netnest_bench::report::{self, Case};
+use netnest_bench::{sandbox, spawn};
+
+use groups::{Env, Size};
+
+const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
+
+const USAGE: &str = "usage: netnest-bench --netnest PATH [--netnest-dynamic PATH] [--ip PATH] \
+[--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--markdown FILE] [--python PYTHON]
+groups: cli list batch floor pyroute2 lab";
+
+fn main() -> ExitCode {
+    let env = match parse(std::env::args().skip(1).collect()) {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("netnest-bench: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = sandbox::check() {
+        eprintln!("netnest-bench: refusing to run: {e}");
+        return ExitCode::from(2);
+    }
+    println!("{}", machine(&env));
+    let mut cases: Vec<Case> = Vec::new();
+    for group in GROUPS {
+        if !env.only.is_empty() && !env.only.iter().any(|g| g == group) {
+            continue;
+        }
+        eprintln!("== {group}");
+        let before = cases.len();
+        match group {
+            "cli" => groups::cli::run(&env, &mut cases),
+            "list" => groups::list::run(&env, &mut cases),
+            "batch" => groups::batch::run(&env, &mut cases),
+            "floor" => groups::floor::run(&env, &mut cases),
+            "pyroute2" => groups::pyroute2::run(&env, &mut cases),
+            "lab" => groups::lab::run(&env, &mut cases),
+            _ => unreachable!(),
+        }
+        // Progress on stderr, so a long run shows where it is.
+        eprint!("{}", report::text(&report::lines(&cases[before..])));
+    }
+    let lines = report::lines(&cases);
+    println!("\n{}", report::text(&lines));
+    for case in &cases {
+        if let Some(note) = &case.note {
+            println!("note: {} {}: {note}", case.group, case.name);
+        }
+    }
+    let (summary, met, missed) = report::targets(&lines);
+    println!("\ntargets: {met} met, {missed} missed\n{summary}");
+    if let Some(path) = &env.markdown {
+        let mut md = format!("```text\n{}```\n\n", machine(&env));
+        md.push_str(&report::markdown(&lines));
+        for case in &cases {
+            if let Some(note) = &case.note {
+                md.push_str(&format!("\n* {} {}: {note}", case.group, case.name));
+            }
+        }
+        md.push('\n');
+        if let Err(e) = std::fs::write(path, md) {
+            eprintln!("netnest-bench: {}: {e}", path.display());
+        }
+    }
+    let failed = cases
+        .iter()
+        .any(|c| matches!(c.outcome, report::Outcome::Failed(_)));
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn parse(args: Vec<String>) -> Result<Env, String> {
+    let mut netnest = None;
+    let mut netnest_dyn = None;
+    let mut ip = PathBuf::from("/usr/sbin/ip");
+    let mut ext4 = None;
+    let mut size = Size::full();
+    let mut only = Vec::new();
+    let mut markdown = None;
+    let mut python = "python3".to_string();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--netnest" => netnest = Some(PathBuf::from(value()?)),
+            "--netnest-dynamic" => netnest_dyn = Some(PathBuf::from(value()?)),
+            "--ip" => ip = PathBuf::from(value()?),
+            "--ext4-dir" => ext4 = Some(PathBuf::from(value()?)),
+            "--full" => size = Size::full(),
+            "--quick" => size = Size::quick(),
+            "--smoke" => size = Size::smoke(),
+            "--only" => {
+                for g in value()?.split(',').filter(|g| !g.is_empty()) {
+                    if !GROUPS.contains(&g) {
+                        return Err(format!("unknown group {g:?}"));
+                    }
+                    only.push(g.to_string());
+                }
+            }
+            "--markdown" => markdown = Some(PathBuf::from(value()?)),
+            "--python" => python = value()?,
+            "-h" | "--help" => return Err("help".into()),
+            _ => return Err(format!("unknown argument {arg:?}")),
+        }
+    }
+    let netnest = netnest.ok_or("--netnest PATH is required")?;
+    Ok(Env {
+        netnest,
+        netnest_dyn,
+        ip,
+        ext4,
+        size,
+        only,
+        markdown,
+        python,
+    })
+}
+
+/// Date, machine, versions and sizes: the header of every report.
+fn machine(env: &Env) -> String {
+    let first_line = |argv: &[&str]| {
+        spawn::output(argv)
+            .1
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let uname = netnest::rustix::system::uname();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    let nproc = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let py = spawn::output(&[
+        env.python.as_str(),
+        "-c",
+        "import sys, pyroute2; print(sys.version.split()[0], pyroute2.__version__)",
+    ]);
+    let py = if py.0 == 0 {
+        let v: Vec<&str> = py.1.split_whitespace().collect();
+        format!(
+            "python {} pyroute2 {}",
+            v.first().unwrap_or(&"?"),
+            v.get(1).unwrap_or(&"?")
+        )
+    } else {
+        "pyroute2 not available".to_string()
+    };
+    format!(
+        "date: {}\nmachine: nproc {nproc}, {cpu}, Linux {}\npeers: {}, {py}\nnetnest: {}{}\nsize: {} ({})\n",
+        first_line(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
+        uname.release().to_string_lossy(),
+        first_line(&[env.ip.to_string_lossy().as_ref(), "-V"]),
+        env.netnest.display(),
+        env.netnest_dyn
+            .as_ref()
+            .map_or(String::new(), |p| format!(", dynamic: {}", p.display())),
+        env.size.name,
+        env.size.describe(),
+    )
+}
