@@ -63,7 +63,7 @@ impl Summary {
 pub struct Ratio {
     /// median(a) / median(b): the figure the targets are judged on.
     pub of_medians: f64,
-    /// First quartile of the paired ratios a[i] / b[i].
+    /// First quartile of the paired ratios `a[i] / b[i]`.
     pub paired_p25: f64,
     /// Third quartile of the paired ratios.
     pub paired_p75: f64,
