@@ -86,6 +86,10 @@ impl Harness {
 
 fn sandbox() {
     if std::env::var_os(INSIDE).is_some() {
+        if let Err(e) = netnest_bench::sandbox::check() {
+            eprintln!("hot: refusing to run: {e}");
+            std::process::exit(2);
+        }
         return;
     }
     let exe = std::env::current_exe().expect("current_exe");

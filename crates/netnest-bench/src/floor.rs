@@ -15,11 +15,16 @@
 //! [`Floor::add`] expects the run directory to be a mount point already, as it is after the first
 //! `ip netns add` (or [`Floor::prepare_dir`]); `ip` and the library check that on every call.
 //!
+//! [`cli`] holds the floor of the *commands*: what a process running `ip netns add`, `delete` or
+//! `exec` must do at the least, with `ip`'s semantics (the `kernel-floor` program runs them as a
+//! command, to compare with `netnest` and `ip` process for process).
+//!
 //! # Safety
 //!
 //! `unshare` is `unsafe` in rustix because `CLONE_FILES` would split the fd table between threads;
 //! here it is only called with `CLONE_NEWNET`, which changes nothing but the calling thread's
-//! network namespace.
+//! network namespace, or (in [`cli`], in a single-threaded command) with `CLONE_NEWNS`. `execvp`
+//! gets NUL-terminated strings in a NULL-terminated array that outlive the call.
 #![allow(unsafe_code)]
 
 use std::ffi::CStr;
@@ -52,18 +57,25 @@ impl Floor {
     /// private, then shared).
     pub fn prepare_dir(dir: &CStr) -> io::Result<()> {
         let _ = rustix::fs::mkdir(dir, Mode::from_raw_mode(0o755));
-        let shared = MountPropagationFlags::SHARED | MountPropagationFlags::REC;
-        if rustix::mount::mount_change(dir, shared).is_ok() {
-            return Ok(());
-        }
-        rustix::mount::mount_bind_recursive(dir, dir)?;
-        rustix::mount::mount_change(
-            dir,
-            MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
-        )?;
-        Ok(rustix::mount::mount_change(dir, shared)?)
+        make_shared(dir)
     }
+}
 
+/// Makes the directory `dir` a shared mount point (bound onto itself first if it is not one).
+fn make_shared(dir: &CStr) -> io::Result<()> {
+    let shared = MountPropagationFlags::SHARED | MountPropagationFlags::REC;
+    if rustix::mount::mount_change(dir, shared).is_ok() {
+        return Ok(());
+    }
+    rustix::mount::mount_bind_recursive(dir, dir)?;
+    rustix::mount::mount_change(
+        dir,
+        MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
+    )?;
+    Ok(rustix::mount::mount_change(dir, shared)?)
+}
+
+impl Floor {
     /// Named create: the mode-0 file, a new namespace on this thread, its bind mount onto the
     /// file, and back.
     pub fn add(&self, path: &CStr) -> io::Result<()> {
@@ -142,6 +154,100 @@ fn netlink_socket() -> io::Result<OwnedFd> {
         SocketFlags::CLOEXEC,
         None, // NETLINK_ROUTE is protocol 0
     )?)
+}
+
+/// The floor of `ip netns add|delete|exec` as commands: the system calls of `ip`'s semantics, in a
+/// process that does nothing else and never comes back (no `setns` back, no handle).
+pub mod cli {
+    use std::ffi::{CStr, CString};
+    use std::io;
+
+    use rustix::fs::{FlockOperation, Mode, OFlags, CWD};
+    use rustix::mount::{
+        MountFlags, MountPropagationFlags, MoveMountFlags, OpenTreeFlags, UnmountFlags,
+    };
+
+    /// `ip netns add`: the run directory made (`EEXIST` is fine) and a shared mount under its
+    /// `flock`, the mode-0 file, a new namespace, its bind mount.
+    pub fn add(dir: &CStr, path: &CStr) -> io::Result<()> {
+        let _ = rustix::fs::mkdir(dir, Mode::from_raw_mode(0o755));
+        let fd = rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        rustix::fs::flock(&fd, FlockOperation::LockExclusive)?;
+        super::make_shared(dir)?;
+        rustix::fs::flock(&fd, FlockOperation::Unlock)?;
+        drop(fd);
+        drop(rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?);
+        super::unshare_netns()?;
+        Ok(rustix::mount::mount_bind(super::THREAD_NS, path)?)
+    }
+
+    /// `ip netns delete`: lazy unmount, unlink.
+    pub fn delete(path: &CStr) -> io::Result<()> {
+        let _ = rustix::mount::unmount(path, UnmountFlags::DETACH);
+        Ok(rustix::fs::unlink(path)?)
+    }
+
+    /// `ip netns exec NAME cmd…` up to the `execvp`: enter the namespace, a private mount
+    /// namespace with `/` rslave, the namespace's sysfs on `/sys`, the check for `/etc/netns/NAME`.
+    /// With `keep_cgroup`, also what netnest does beyond 6.1: the cgroup mounts cloned before
+    /// `/sys` goes and moved onto the new one.
+    pub fn exec_env(path: &CStr, name: &CStr, etc: &CStr, keep_cgroup: bool) -> io::Result<()> {
+        let ns = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+        super::enter(std::os::fd::AsFd::as_fd(&ns))?;
+        drop(ns);
+        // SAFETY: CLONE_NEWNS changes only this (single-threaded) process's mount namespace.
+        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) }?;
+        rustix::mount::mount_change(
+            c"/",
+            MountPropagationFlags::DOWNSTREAM | MountPropagationFlags::REC,
+        )?;
+        let cgroup = keep_cgroup
+            .then(|| {
+                rustix::mount::open_tree(
+                    CWD,
+                    c"/sys/fs/cgroup",
+                    OpenTreeFlags::OPEN_TREE_CLONE
+                        | OpenTreeFlags::OPEN_TREE_CLOEXEC
+                        | OpenTreeFlags::AT_RECURSIVE,
+                )
+                .ok()
+            })
+            .flatten();
+        let _ = rustix::mount::unmount(c"/sys", UnmountFlags::DETACH);
+        rustix::mount::mount(name, c"/sys", c"sysfs", MountFlags::empty(), None)?;
+        if let Some(tree) = cgroup {
+            let _ = rustix::mount::move_mount(
+                tree,
+                c"",
+                CWD,
+                c"/sys/fs/cgroup",
+                MoveMountFlags::MOVE_MOUNT_F_EMPTY_PATH,
+            );
+        }
+        let _ = rustix::fs::open(
+            etc,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        );
+        Ok(())
+    }
+
+    /// `execvp(argv[0], argv)`; returns only on failure.
+    pub fn execvp(argv: &[CString]) -> io::Error {
+        let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+        ptrs.push(std::ptr::null());
+        // SAFETY: a NULL-terminated array of NUL-terminated strings that outlive the call.
+        unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
+        io::Error::last_os_error()
+    }
 }
 
 const RTM_GETLINK: u16 = 18;

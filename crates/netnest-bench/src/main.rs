@@ -2,8 +2,9 @@
 //! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
 //!
 //! ```text
-//! netnest-bench --netnest PATH [--netnest-dynamic PATH] [--ip PATH] [--ext4-dir DIR]
-//!               [--full | --quick | --smoke] [--only GROUP,…] [--markdown FILE] [--python PYTHON]
+//! netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor PATH] [--ip PATH]
+//!               [--ext4-dir DIR] [--full | --quick | --smoke] [--only GROUP,…]
+//!               [--markdown FILE] [--python PYTHON]
 //! ```
 //!
 //! Groups: `cli` (start-up, add, delete, exec), `list` (list, identify, pids at 10/100/1000
@@ -24,7 +25,8 @@ use groups::{Env, Size};
 
 const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
 
-const USAGE: &str = "usage: netnest-bench --netnest PATH [--netnest-dynamic PATH] [--ip PATH] \
+const USAGE: &str =
+    "usage: netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor PATH] [--ip PATH] \
 [--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--markdown FILE] [--python PYTHON]
 groups: cli list batch floor pyroute2 lab";
 
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = sandbox::check() {
+    if let Err(e) = sandbox::check().and_then(|()| sandbox::mark()) {
         eprintln!("netnest-bench: refusing to run: {e}");
         return ExitCode::from(2);
     }
@@ -94,7 +96,8 @@ fn main() -> ExitCode {
 
 fn parse(args: Vec<String>) -> Result<Env, String> {
     let mut netnest = None;
-    let mut netnest_dyn = None;
+    let mut variants = Vec::new();
+    let mut floor = None;
     let mut ip = PathBuf::from("/usr/sbin/ip");
     let mut ext4 = None;
     let mut size = Size::full();
@@ -106,7 +109,12 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
             "--netnest" => netnest = Some(PathBuf::from(value()?)),
-            "--netnest-dynamic" => netnest_dyn = Some(PathBuf::from(value()?)),
+            "--variant" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').ok_or("--variant LABEL=PATH")?;
+                variants.push((format!("netnest ({label})"), PathBuf::from(path)));
+            }
+            "--floor" => floor = Some(PathBuf::from(value()?)),
             "--ip" => ip = PathBuf::from(value()?),
             "--ext4-dir" => ext4 = Some(PathBuf::from(value()?)),
             "--full" => size = Size::full(),
@@ -129,7 +137,8 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
     let netnest = netnest.ok_or("--netnest PATH is required")?;
     Ok(Env {
         netnest,
-        netnest_dyn,
+        variants,
+        floor,
         ip,
         ext4,
         size,
@@ -181,9 +190,10 @@ fn machine(env: &Env) -> String {
         uname.release().to_string_lossy(),
         first_line(&[env.ip.to_string_lossy().as_ref(), "-V"]),
         env.netnest.display(),
-        env.netnest_dyn
-            .as_ref()
-            .map_or(String::new(), |p| format!(", dynamic: {}", p.display())),
+        env.variants
+            .iter()
+            .map(|(l, p)| format!(", {l}: {}", p.display()))
+            .collect::<String>(),
         env.size.name,
         env.size.describe(),
     )

@@ -26,27 +26,48 @@ impl Iter {
 /// One operation of one side: does it once and returns its timings, one per metric of the case.
 pub type Op<'a> = Box<dyn FnMut(Iter) -> Result<Vec<Duration>, String> + 'a>;
 
+/// What a side is to the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// netnest: compared with every peer and reference.
+    Ours,
+    /// What netnest is measured against (`ip`, pyroute2; the kernel floor of the library).
+    Peer,
+    /// A yardstick beside both (the floor of a command): ours are compared with it, and it with
+    /// the peers, which says how close to the limit a target lies.
+    Reference,
+}
+
 /// One side of a comparison.
 pub struct Side<'a> {
     /// What is measured, as the table names it (`netnest`, `ip`, `kernel floor`…).
     pub label: String,
-    /// Ours (netnest) or a peer.
-    pub ours: bool,
+    /// Ours, a peer or a reference.
+    pub role: Role,
     /// The operation.
     pub op: Op<'a>,
 }
 
 impl<'a> Side<'a> {
-    /// Ours.
-    pub fn ours(
+    /// A side with this role.
+    pub fn new(
+        role: Role,
         label: impl Into<String>,
         op: impl FnMut(Iter) -> Result<Vec<Duration>, String> + 'a,
     ) -> Side<'a> {
         Side {
             label: label.into(),
-            ours: true,
+            role,
             op: Box::new(op),
         }
+    }
+
+    /// Ours.
+    pub fn ours(
+        label: impl Into<String>,
+        op: impl FnMut(Iter) -> Result<Vec<Duration>, String> + 'a,
+    ) -> Side<'a> {
+        Side::new(Role::Ours, label, op)
     }
 
     /// A peer's.
@@ -54,11 +75,7 @@ impl<'a> Side<'a> {
         label: impl Into<String>,
         op: impl FnMut(Iter) -> Result<Vec<Duration>, String> + 'a,
     ) -> Side<'a> {
-        Side {
-            label: label.into(),
-            ours: false,
-            op: Box::new(op),
-        }
+        Side::new(Role::Peer, label, op)
     }
 }
 
@@ -66,7 +83,7 @@ impl std::fmt::Debug for Side<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Side")
             .field("label", &self.label)
-            .field("ours", &self.ours)
+            .field("role", &self.role)
             .finish_non_exhaustive()
     }
 }
@@ -107,8 +124,8 @@ impl Plan {
 pub struct Samples {
     /// The side's label.
     pub label: String,
-    /// Ours or a peer's.
-    pub ours: bool,
+    /// Ours, a peer's, a reference.
+    pub role: Role,
     /// One series per metric, aligned across sides (sample i of every side comes from iteration i).
     pub samples: Vec<Vec<Duration>>,
 }
@@ -126,7 +143,7 @@ pub fn interleave(
         .iter()
         .map(|s| Samples {
             label: s.label.clone(),
-            ours: s.ours,
+            role: s.role,
             samples: vec![Vec::with_capacity(plan.rounds * plan.iters); metrics],
         })
         .collect();
@@ -213,7 +230,7 @@ mod tests {
             ]
         );
         assert_eq!(out[0].samples[0].len(), 4);
-        assert!(out[0].ours && !out[1].ours);
+        assert_eq!((out[0].role, out[1].role), (Role::Ours, Role::Peer));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::plan::Samples;
+use crate::plan::{Role, Samples};
 use crate::stats::{human, Ratio, Summary};
 
 /// A target ratio: ours / peer, on one metric, at most `max` (or below it, if `strict`).
@@ -147,8 +147,9 @@ pub fn lines(cases: &[Case]) -> Vec<Line> {
             } else {
                 format!("{} · {metric}", case.name)
             };
-            for ours in sides.iter().filter(|s| s.ours) {
-                for peer in sides.iter().filter(|s| !s.ours) {
+            let pairs = sides.iter().flat_map(|a| sides.iter().map(move |b| (a, b)));
+            for (ours, peer) in pairs.filter(|(a, b)| compared(a.role, b.role)) {
+                {
                     let target = case
                         .targets
                         .iter()
@@ -175,6 +176,15 @@ pub fn lines(cases: &[Case]) -> Vec<Line> {
         }
     }
     out
+}
+
+/// Which pairs of sides the table shows: ours against peers and references, references against
+/// peers.
+fn compared(a: Role, b: Role) -> bool {
+    matches!(
+        (a, b),
+        (Role::Ours, Role::Peer) | (Role::Ours, Role::Reference) | (Role::Reference, Role::Peer)
+    )
 }
 
 fn cells(row: &Row) -> [String; 10] {
@@ -334,7 +344,7 @@ mod tests {
     fn series(label: &str, ours: bool, us: &[u64]) -> Samples {
         Samples {
             label: label.into(),
-            ours,
+            role: if ours { Role::Ours } else { Role::Peer },
             samples: vec![us.iter().map(|&x| Duration::from_micros(x)).collect()],
         }
     }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use netnest_bench::plan::Plan;
+use netnest_bench::plan::{Plan, Role};
 use netnest_bench::report::{Case, Target};
 use netnest_bench::spawn;
 
@@ -38,16 +38,21 @@ pub fn run(env: &Env, out: &mut Vec<Case>) {
         path
     };
     let side = |label: &'static str, bin: PathBuf, ours: bool| {
-        commands(label, ours, false, move |it| {
-            let tag = it.tag();
-            let short = if ours { "nn" } else { "ip" };
-            let add = file(short, "add", &tag);
-            let del = file(short, "delete", &tag);
-            vec![
-                argv(&bin, &["-batch", &add.to_string_lossy()]),
-                argv(&bin, &["-batch", &del.to_string_lossy()]),
-            ]
-        })
+        commands(
+            label,
+            if ours { Role::Ours } else { Role::Peer },
+            false,
+            move |it| {
+                let tag = it.tag();
+                let short = if ours { "nn" } else { "ip" };
+                let add = file(short, "add", &tag);
+                let del = file(short, "delete", &tag);
+                vec![
+                    argv(&bin, &["-batch", &add.to_string_lossy()]),
+                    argv(&bin, &["-batch", &del.to_string_lossy()]),
+                ]
+            },
+        )
     };
     let mut sides = vec![
         side("netnest", env.netnest.clone(), true),

@@ -1,16 +1,21 @@
 //! `netnest` against `ip netns`, one process per operation: start-up (`-V`), `add`, `delete`
-//! (run directory on tmpfs and on ext4), `exec NAME true`.
+//! (run directory on tmpfs and on ext4), `exec NAME true`. Every build of `netnest` given runs,
+//! and beside them the floor of each command (`kernel-floor`: a static process that makes only
+//! the system calls of `ip`'s semantics), which says how far below `ip` any command can go.
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use netnest::{Name, Registry};
+use netnest_bench::plan::{Iter, Role, Side};
 use netnest_bench::report::{Case, Target};
 use netnest_bench::spawn;
 use rustix::mount::UnmountFlags;
 
-use super::{argv, argv_with, commands, failed, measure, skipped, Env};
+use super::{argv, commands, failed, measure, skipped, Env};
 
 const G: &str = "cli";
+const FLOOR: &str = "floor command";
 
 /// Runs the group.
 pub fn run(env: &Env, out: &mut Vec<Case>) {
@@ -28,13 +33,40 @@ pub fn run(env: &Env, out: &mut Vec<Case>) {
     out.push(exec(env));
 }
 
-fn startup(env: &Env) -> Case {
-    let mut sides: Vec<_> = env
-        .netnest_builds()
+/// One side per `netnest` build, each running the commands `words(iter, build index)` gives.
+fn builds<'a>(
+    env: &'a Env,
+    sum: bool,
+    words: impl Fn(Iter, usize) -> Vec<Vec<String>> + Copy + 'a,
+) -> Vec<Side<'a>> {
+    env.netnest_builds()
         .into_iter()
-        .map(|(label, bin)| commands(label, true, false, move |_| vec![argv(bin, &["-V"])]))
-        .collect();
-    sides.push(commands("ip", false, false, |_| {
+        .enumerate()
+        .map(|(i, (label, bin))| {
+            commands(label, Role::Ours, sum, move |it| {
+                words(it, i).iter().map(|w| line(bin, w)).collect()
+            })
+        })
+        .collect()
+}
+
+fn line(bin: &Path, words: &[String]) -> Vec<OsString> {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    argv(bin, &words)
+}
+
+fn w(words: &[&str]) -> Vec<String> {
+    words.iter().map(|s| s.to_string()).collect()
+}
+
+fn startup(env: &Env) -> Case {
+    let mut sides = builds(env, false, |_, _| vec![w(&["-V"])]);
+    if let Some(floor) = &env.floor {
+        sides.push(commands(FLOOR, Role::Reference, false, move |_| {
+            vec![argv(floor, &["noop"])]
+        }));
+    }
+    sides.push(commands("ip", Role::Peer, false, |_| {
         vec![argv(&env.ip, &["-V"])]
     }));
     measure(
@@ -49,25 +81,24 @@ fn startup(env: &Env) -> Case {
 }
 
 fn add_delete(env: &Env, name: &str) -> Case {
-    let mut sides: Vec<_> = env
-        .netnest_builds()
-        .into_iter()
-        .enumerate()
-        .map(|(i, (label, bin))| {
-            commands(label, true, true, move |it| {
-                let ns = format!("nn{i}-{}", it.tag());
-                vec![
-                    argv_with(bin, &["add"], &ns),
-                    argv_with(bin, &["delete"], &ns),
-                ]
-            })
-        })
-        .collect();
-    sides.push(commands("ip", false, true, |it| {
+    let mut sides = builds(env, true, |it, i| {
+        let ns = format!("nn{i}-{}", it.tag());
+        vec![w(&["add", &ns]), w(&["delete", &ns])]
+    });
+    if let Some(floor) = &env.floor {
+        sides.push(commands(FLOOR, Role::Reference, true, move |it| {
+            let path = format!("/run/netns/fl-{}", it.tag());
+            vec![
+                argv(floor, &["add", &path]),
+                argv(floor, &["delete", &path]),
+            ]
+        }));
+    }
+    sides.push(commands("ip", Role::Peer, true, |it| {
         let ns = format!("ip-{}", it.tag());
         vec![
-            argv_with(&env.ip, &["netns", "add"], &ns),
-            argv_with(&env.ip, &["netns", "delete"], &ns),
+            argv(&env.ip, &["netns", "add", &ns]),
+            argv(&env.ip, &["netns", "delete", &ns]),
         ]
     }));
     let targets = vec![
@@ -125,16 +156,18 @@ fn exec(env: &Env) -> Case {
             format!("netnest exec exited {}: {}", probe.0, probe.2.trim()),
         )
     } else {
-        let mut sides: Vec<_> = env
-            .netnest_builds()
-            .into_iter()
-            .map(|(label, bin)| {
-                commands(label, true, false, move |_| {
-                    vec![argv(bin, &["exec", "bench-exec", "true"])]
-                })
-            })
-            .collect();
-        sides.push(commands("ip", false, false, |_| {
+        let mut sides = builds(env, false, |_, _| vec![w(&["exec", "bench-exec", "true"])]);
+        if let Some(floor) = &env.floor {
+            for (label, verb) in [
+                (FLOOR, "exec"),
+                ("floor command, cgroup kept", "exec-cgroup"),
+            ] {
+                sides.push(commands(label, Role::Reference, false, move |_| {
+                    vec![argv(floor, &[verb, "/run/netns/bench-exec", "true"])]
+                }));
+            }
+        }
+        sides.push(commands("ip", Role::Peer, false, |_| {
             vec![argv(&env.ip, &["netns", "exec", "bench-exec", "true"])]
         }));
         measure(

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use netnest::Registry;
-use netnest_bench::plan::Plan;
+use netnest_bench::plan::{Plan, Role};
 use netnest_bench::report::{Case, Target};
 use netnest_bench::spawn;
 
@@ -57,14 +57,14 @@ pub fn run(env: &Env, out: &mut Vec<Case>) {
             }
             _ => Ok(()),
         };
-        let lab = commands("netnest lab", true, true, |_| {
+        let lab = commands("netnest lab", Role::Ours, true, |_| {
             vec![
                 argv_with(&env.netnest, &["lab", "up"], &toml),
                 argv_with(&env.netnest, &["lab", "down"], &name),
             ]
         });
         let sh = |label: &str, up: String, down: String| {
-            commands(label, false, true, move |_| {
+            commands(label, Role::Peer, true, move |_| {
                 vec![
                     argv_with(Path::new("sh"), &[], &up),
                     argv_with(Path::new("sh"), &[], &down),

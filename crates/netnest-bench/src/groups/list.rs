@@ -6,6 +6,7 @@ use std::process::{Child, Command, Stdio};
 
 use netnest::netlink::SocketOptions;
 use netnest::{CommandExt, Name, Registry};
+use netnest_bench::plan::Role;
 use netnest_bench::report::{Case, Target};
 use netnest_bench::spawn;
 
@@ -128,8 +129,8 @@ fn compare(
         })
         .collect();
     let mut sides = vec![
-        commands("netnest", true, false, move |_| vec![ours.clone()]),
-        commands("ip", false, false, move |_| vec![peer.clone()]),
+        commands("netnest", Role::Ours, false, move |_| vec![ours.clone()]),
+        commands("ip", Role::Peer, false, move |_| vec![peer.clone()]),
     ];
     let mut case = measure(
         G,

@@ -12,7 +12,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use netnest_bench::plan::{interleave, Iter, Plan, Side};
+use netnest_bench::plan::{interleave, Iter, Plan, Role, Side};
 use netnest_bench::report::{Case, Outcome, Target};
 use netnest_bench::settle::Settler;
 use netnest_bench::spawn;
@@ -22,8 +22,11 @@ use netnest_bench::spawn;
 pub struct Env {
     /// The `netnest` binary under test (the release build: static).
     pub netnest: PathBuf,
-    /// The dynamically linked release build, compared in the `cli` group.
-    pub netnest_dyn: Option<PathBuf>,
+    /// Other builds of `netnest` compared in the `cli` group (label, path): dynamic, static
+    /// non-PIE…
+    pub variants: Vec<(String, PathBuf)>,
+    /// The `kernel-floor` program, the floor of each command (`cli` group).
+    pub floor: Option<PathBuf>,
     /// iproute2's `ip`.
     pub ip: PathBuf,
     /// A directory on the root (ext4) filesystem, for the "run directory on ext4" cases.
@@ -39,13 +42,11 @@ pub struct Env {
 }
 
 impl Env {
-    /// The `netnest` builds compared in process cases: the static one, labelled `netnest` (the
-    /// targets are judged on it), and the dynamic one if given.
-    pub fn netnest_builds(&self) -> Vec<(&'static str, &Path)> {
+    /// The `netnest` builds compared in process cases: the one under test, labelled `netnest`
+    /// (the targets are judged on it), then the other variants.
+    pub fn netnest_builds(&self) -> Vec<(&str, &Path)> {
         let mut v = vec![("netnest", self.netnest.as_path())];
-        if let Some(d) = &self.netnest_dyn {
-            v.push(("netnest (dynamic)", d.as_path()));
-        }
+        v.extend(self.variants.iter().map(|(l, p)| (l.as_str(), p.as_path())));
         v
     }
 
@@ -208,7 +209,7 @@ pub fn failed(group: &'static str, name: impl Into<String>, why: impl Into<Strin
 /// their sum as a last metric if `sum`.
 pub fn commands<'a>(
     label: &str,
-    ours: bool,
+    role: Role,
     sum: bool,
     argvs: impl Fn(Iter) -> Vec<Vec<OsString>> + 'a,
 ) -> Side<'a> {
@@ -222,11 +223,7 @@ pub fn commands<'a>(
         }
         Ok(t)
     };
-    if ours {
-        Side::ours(label, op)
-    } else {
-        Side::peer(label, op)
-    }
+    Side::new(role, label, op)
 }
 
 /// An argv from a binary and words.
