@@ -2,7 +2,7 @@
 //! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
 //!
 //! ```text
-//! netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor PATH] [--ip PATH]
+//! netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH]
 //!               [--ext4-dir DIR] [--full | --quick | --smoke] [--only GROUP,…]
 //!               [--markdown FILE] [--python PYTHON]
 //! ```
@@ -26,7 +26,7 @@ use groups::{Env, Size};
 const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
 
 const USAGE: &str =
-    "usage: netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor PATH] [--ip PATH] \
+    "usage: netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
 [--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--markdown FILE] [--python PYTHON]
 groups: cli list batch floor pyroute2 lab";
 
@@ -42,7 +42,27 @@ fn main() -> ExitCode {
         eprintln!("netnest-bench: refusing to run: {e}");
         return ExitCode::from(2);
     }
+    let mut env = env;
+    // A build that does not answer -V as netnest does (a musl build whose `main` ignores its
+    // arguments, say) would time the wrong thing: left out, with the reason.
+    let mut dropped = Vec::new();
+    env.variants.retain(|(label, path)| {
+        let (rc, out, err) = spawn::output(&[path.as_os_str(), "-V".as_ref()]);
+        let ok = rc == 0 && out.starts_with("netnest utility");
+        if !ok {
+            dropped.push(format!(
+                "{label} ({}) left out: `-V` printed {:?} {:?} (rc {rc})",
+                path.display(),
+                out.trim(),
+                err.trim()
+            ));
+        }
+        ok
+    });
     println!("{}", machine(&env));
+    for d in &dropped {
+        println!("note: {d}");
+    }
     let mut cases: Vec<Case> = Vec::new();
     for group in GROUPS {
         if !env.only.is_empty() && !env.only.iter().any(|g| g == group) {
@@ -97,7 +117,7 @@ fn main() -> ExitCode {
 fn parse(args: Vec<String>) -> Result<Env, String> {
     let mut netnest = None;
     let mut variants = Vec::new();
-    let mut floor = None;
+    let mut floors = Vec::new();
     let mut ip = PathBuf::from("/usr/sbin/ip");
     let mut ext4 = None;
     let mut size = Size::full();
@@ -114,7 +134,16 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
                 let (label, path) = v.split_once('=').ok_or("--variant LABEL=PATH")?;
                 variants.push((format!("netnest ({label})"), PathBuf::from(path)));
             }
-            "--floor" => floor = Some(PathBuf::from(value()?)),
+            "--floor" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').unwrap_or(("", &v));
+                let label = if label.is_empty() {
+                    "floor command".to_string()
+                } else {
+                    format!("floor command ({label})")
+                };
+                floors.push((label, PathBuf::from(path)));
+            }
             "--ip" => ip = PathBuf::from(value()?),
             "--ext4-dir" => ext4 = Some(PathBuf::from(value()?)),
             "--full" => size = Size::full(),
@@ -138,7 +167,7 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
     Ok(Env {
         netnest,
         variants,
-        floor,
+        floors,
         ip,
         ext4,
         size,

@@ -31,6 +31,8 @@ pub type Op<'a> = Box<dyn FnMut(Iter) -> Result<Vec<Duration>, String> + 'a>;
 pub enum Role {
     /// netnest: compared with every peer and reference.
     Ours,
+    /// Another build of ours (dynamic, musl…): compared with the peers only.
+    Variant,
     /// What netnest is measured against (`ip`, pyroute2; the kernel floor of the library).
     Peer,
     /// A yardstick beside both (the floor of a command): ours are compared with it, and it with

@@ -178,12 +178,14 @@ pub fn lines(cases: &[Case]) -> Vec<Line> {
     out
 }
 
-/// Which pairs of sides the table shows: ours against peers and references, references against
-/// peers.
+/// Which pairs of sides the table shows: ours against peers and references, other builds of ours
+/// against peers, references against peers.
 fn compared(a: Role, b: Role) -> bool {
     matches!(
         (a, b),
-        (Role::Ours, Role::Peer) | (Role::Ours, Role::Reference) | (Role::Reference, Role::Peer)
+        (Role::Ours | Role::Variant, Role::Peer)
+            | (Role::Ours, Role::Reference)
+            | (Role::Reference, Role::Peer)
     )
 }
 

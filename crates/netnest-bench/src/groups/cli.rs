@@ -15,7 +15,6 @@ use rustix::mount::UnmountFlags;
 use super::{argv, commands, failed, measure, skipped, Env};
 
 const G: &str = "cli";
-const FLOOR: &str = "floor command";
 
 /// Runs the group.
 pub fn run(env: &Env, out: &mut Vec<Case>) {
@@ -42,8 +41,8 @@ fn builds<'a>(
     env.netnest_builds()
         .into_iter()
         .enumerate()
-        .map(|(i, (label, bin))| {
-            commands(label, Role::Ours, sum, move |it| {
+        .map(|(i, (label, bin, role))| {
+            commands(label, role, sum, move |it| {
                 words(it, i).iter().map(|w| line(bin, w)).collect()
             })
         })
@@ -61,8 +60,8 @@ fn w(words: &[&str]) -> Vec<String> {
 
 fn startup(env: &Env) -> Case {
     let mut sides = builds(env, false, |_, _| vec![w(&["-V"])]);
-    if let Some(floor) = &env.floor {
-        sides.push(commands(FLOOR, Role::Reference, false, move |_| {
+    for (label, floor) in &env.floors {
+        sides.push(commands(label, Role::Reference, false, move |_| {
             vec![argv(floor, &["noop"])]
         }));
     }
@@ -85,9 +84,9 @@ fn add_delete(env: &Env, name: &str) -> Case {
         let ns = format!("nn{i}-{}", it.tag());
         vec![w(&["add", &ns]), w(&["delete", &ns])]
     });
-    if let Some(floor) = &env.floor {
-        sides.push(commands(FLOOR, Role::Reference, true, move |it| {
-            let path = format!("/run/netns/fl-{}", it.tag());
+    for (f, (label, floor)) in env.floors.iter().enumerate() {
+        sides.push(commands(label, Role::Reference, true, move |it| {
+            let path = format!("/run/netns/fl{f}-{}", it.tag());
             vec![
                 argv(floor, &["add", &path]),
                 argv(floor, &["delete", &path]),
@@ -157,15 +156,20 @@ fn exec(env: &Env) -> Case {
         )
     } else {
         let mut sides = builds(env, false, |_, _| vec![w(&["exec", "bench-exec", "true"])]);
-        if let Some(floor) = &env.floor {
-            for (label, verb) in [
-                (FLOOR, "exec"),
-                ("floor command, cgroup kept", "exec-cgroup"),
-            ] {
-                sides.push(commands(label, Role::Reference, false, move |_| {
-                    vec![argv(floor, &[verb, "/run/netns/bench-exec", "true"])]
-                }));
-            }
+        for (label, floor) in &env.floors {
+            sides.push(commands(label, Role::Reference, false, move |_| {
+                vec![argv(floor, &["exec", "/run/netns/bench-exec", "true"])]
+            }));
+        }
+        // netnest keeps the cgroup mounts that 6.1 drops: the floor of that, with the first floor.
+        if let Some((label, floor)) = env.floors.first() {
+            let label = format!("{label}, cgroup kept");
+            sides.push(commands(&label, Role::Reference, false, move |_| {
+                vec![argv(
+                    floor,
+                    &["exec-cgroup", "/run/netns/bench-exec", "true"],
+                )]
+            }));
         }
         sides.push(commands("ip", Role::Peer, false, |_| {
             vec![argv(&env.ip, &["netns", "exec", "bench-exec", "true"])]

@@ -25,8 +25,8 @@ pub struct Env {
     /// Other builds of `netnest` compared in the `cli` group (label, path): dynamic, static
     /// non-PIE…
     pub variants: Vec<(String, PathBuf)>,
-    /// The `kernel-floor` program, the floor of each command (`cli` group).
-    pub floor: Option<PathBuf>,
+    /// `kernel-floor` programs (label, path): the floor of each command (`cli` group).
+    pub floors: Vec<(String, PathBuf)>,
     /// iproute2's `ip`.
     pub ip: PathBuf,
     /// A directory on the root (ext4) filesystem, for the "run directory on ext4" cases.
@@ -43,10 +43,15 @@ pub struct Env {
 
 impl Env {
     /// The `netnest` builds compared in process cases: the one under test, labelled `netnest`
-    /// (the targets are judged on it), then the other variants.
-    pub fn netnest_builds(&self) -> Vec<(&str, &Path)> {
-        let mut v = vec![("netnest", self.netnest.as_path())];
-        v.extend(self.variants.iter().map(|(l, p)| (l.as_str(), p.as_path())));
+    /// (the targets are judged on it; role [`Role::Ours`]), then the other variants
+    /// ([`Role::Variant`]).
+    pub fn netnest_builds(&self) -> Vec<(&str, &Path, Role)> {
+        let mut v = vec![("netnest", self.netnest.as_path(), Role::Ours)];
+        v.extend(
+            self.variants
+                .iter()
+                .map(|(l, p)| (l.as_str(), p.as_path(), Role::Variant)),
+        );
         v
     }
 
