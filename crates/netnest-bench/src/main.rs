@@ -2,10 +2,13 @@
 //! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
 //!
 //! ```text
-//! netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH]
+//! netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH]
 //!               [--ext4-dir DIR] [--full | --quick | --smoke] [--only GROUP,…]
 //!               [--markdown FILE] [--python PYTHON]
 //! ```
+//!
+//! The first `--netnest` build that answers `-V` is the one under test (labelled `netnest`; the
+//! targets are judged on it); later ones and `--variant`s are compared with the peers beside it.
 //!
 //! Groups: `cli` (start-up, add, delete, exec), `list` (list, identify, pids at 10/100/1000
 //! namespaces, with and without nsids), `batch` (`-batch`), `floor` (the library against the
@@ -26,7 +29,7 @@ use groups::{Env, Size};
 const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
 
 const USAGE: &str =
-    "usage: netnest-bench --netnest PATH [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
+    "usage: netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
 [--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--markdown FILE] [--python PYTHON]
 groups: cli list batch floor pyroute2 lab";
 
@@ -44,9 +47,10 @@ fn main() -> ExitCode {
     }
     let mut env = env;
     // A build that does not answer -V as netnest does (a musl build whose `main` ignores its
-    // arguments, say) would time the wrong thing: left out, with the reason.
+    // arguments, say) would time the wrong thing: left out, with the reason. The first candidate
+    // of --netnest that answers is the build under test; the others become variants.
     let mut dropped = Vec::new();
-    env.variants.retain(|(label, path)| {
+    let mut answers = |label: &str, path: &std::path::Path| {
         let (rc, out, err) = spawn::output(&[path.as_os_str(), "-V".as_ref()]);
         let ok = rc == 0 && out.starts_with("netnest utility");
         if !ok {
@@ -58,7 +62,36 @@ fn main() -> ExitCode {
             ));
         }
         ok
-    });
+    };
+    let mut under_test = None;
+    let mut others = Vec::new();
+    for (label, path) in std::mem::take(&mut env.candidates) {
+        let name = if label.is_empty() {
+            "netnest".to_string()
+        } else {
+            format!("netnest ({label})")
+        };
+        if !answers(&name, &path) {
+            continue;
+        }
+        if under_test.is_none() {
+            under_test = Some((label, path));
+        } else {
+            others.push((name, path));
+        }
+    }
+    env.variants.retain(|(label, path)| answers(label, path));
+    let Some((label, path)) = under_test else {
+        eprintln!(
+            "netnest-bench: no --netnest build answers -V:\n{}",
+            dropped.join("\n")
+        );
+        return ExitCode::from(2);
+    };
+    env.netnest = path;
+    env.built = label;
+    others.append(&mut env.variants);
+    env.variants = others;
     println!("{}", machine(&env));
     for d in &dropped {
         println!("note: {d}");
@@ -115,7 +148,7 @@ fn main() -> ExitCode {
 }
 
 fn parse(args: Vec<String>) -> Result<Env, String> {
-    let mut netnest = None;
+    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
     let mut variants = Vec::new();
     let mut floors = Vec::new();
     let mut ip = PathBuf::from("/usr/sbin/ip");
@@ -128,7 +161,11 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
-            "--netnest" => netnest = Some(PathBuf::from(value()?)),
+            "--netnest" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').unwrap_or(("", &v));
+                candidates.push((label.to_string(), PathBuf::from(path)));
+            }
             "--variant" => {
                 let v = value()?;
                 let (label, path) = v.split_once('=').ok_or("--variant LABEL=PATH")?;
@@ -163,9 +200,15 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
             _ => return Err(format!("unknown argument {arg:?}")),
         }
     }
-    let netnest = netnest.ok_or("--netnest PATH is required")?;
+    if candidates.is_empty() {
+        return Err("--netnest PATH is required".into());
+    }
+    // The first candidate is the build under test until `main` has checked which answer -V.
+    let netnest = candidates[0].1.clone();
     Ok(Env {
         netnest,
+        candidates,
+        built: String::new(),
         variants,
         floors,
         ip,
@@ -218,7 +261,11 @@ fn machine(env: &Env) -> String {
         first_line(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
         uname.release().to_string_lossy(),
         first_line(&[env.ip.to_string_lossy().as_ref(), "-V"]),
-        env.netnest.display(),
+        if env.built.is_empty() {
+            env.netnest.display().to_string()
+        } else {
+            format!("{} ({})", env.netnest.display(), env.built)
+        },
         env.variants
             .iter()
             .map(|(l, p)| format!(", {l}: {}", p.display()))

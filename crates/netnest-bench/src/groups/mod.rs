@@ -20,8 +20,12 @@ use netnest_bench::spawn;
 /// What the driver was told.
 #[derive(Debug)]
 pub struct Env {
-    /// The `netnest` binary under test (the release build: static).
+    /// The `netnest` binary under test (the release build as shipped).
     pub netnest: PathBuf,
+    /// What build it is (`musl`, `static-pie glibc`…), for the report.
+    pub built: String,
+    /// The `--netnest` candidates, in order; the first that answers `-V` is the one under test.
+    pub candidates: Vec<(String, PathBuf)>,
     /// Other builds of `netnest` compared in the `cli` group (label, path): dynamic, static
     /// non-PIE…
     pub variants: Vec<(String, PathBuf)>,
