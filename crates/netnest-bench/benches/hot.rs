@@ -33,8 +33,12 @@ struct Harness {
 }
 
 impl Harness {
+    fn wants(&self, name: &str) -> bool {
+        self.filter.is_empty() || self.filter.iter().any(|w| name.contains(w.as_str()))
+    }
+
     fn bench(&self, name: &str, mut f: impl FnMut()) {
-        if !self.filter.is_empty() && !self.filter.iter().any(|w| name.contains(w.as_str())) {
+        if !self.wants(name) {
             return;
         }
         if let Some(n) = self.fixed {
@@ -187,6 +191,22 @@ fn main() {
     h.bench("Command::spawn_in(true) + wait", || {
         Command::new("true").spawn_in(ns).unwrap().wait().unwrap();
     });
+
+    // The kernel's cost of RTM_GETNSID grows with the number of nsids assigned in the asking
+    // namespace (a linear scan of its nsid table per lookup): the same 1000 lookups, before and
+    // after every namespace gets an nsid.
+    if h.wants("nsids_of, 1000") {
+        let many: Vec<NetNs> = (0..1000).map(|_| NetNs::new().expect("new")).collect();
+        h.bench("Socket::nsids_of, 1000 namespaces, no nsids", || {
+            drop(sock.nsids_of(many.iter().map(|s| s.as_fd())).unwrap())
+        });
+        for ns in &many {
+            sock.set_nsid(ns, None).expect("set_nsid");
+        }
+        h.bench("Socket::nsids_of, 1000 namespaces, 1000 nsids", || {
+            drop(sock.nsids_of(many.iter().map(|s| s.as_fd())).unwrap())
+        });
+    }
 
     drop(spaces);
     for n in &names {

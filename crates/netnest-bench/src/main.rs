@@ -4,7 +4,7 @@
 //! ```text
 //! netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH]
 //!               [--ext4-dir DIR] [--full | --quick | --smoke] [--only GROUP,…]
-//!               [--markdown FILE] [--python PYTHON]
+//!               [--rounds N] [--markdown FILE] [--python PYTHON]
 //! ```
 //!
 //! The first `--netnest` build that answers `-V` is the one under test (labelled `netnest`; the
@@ -30,7 +30,7 @@ const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
 
 const USAGE: &str =
     "usage: netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
-[--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--markdown FILE] [--python PYTHON]
+[--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--rounds N] [--markdown FILE] [--python PYTHON]
 groups: cli list batch floor pyroute2 lab";
 
 fn main() -> ExitCode {
@@ -157,6 +157,7 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
     let mut only = Vec::new();
     let mut markdown = None;
     let mut python = "python3".to_string();
+    let mut rounds = None;
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -195,10 +196,17 @@ fn parse(args: Vec<String>) -> Result<Env, String> {
                 }
             }
             "--markdown" => markdown = Some(PathBuf::from(value()?)),
+            "--rounds" => {
+                let n: usize = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
+                rounds = Some(n.max(1));
+            }
             "--python" => python = value()?,
             "-h" | "--help" => return Err("help".into()),
             _ => return Err(format!("unknown argument {arg:?}")),
         }
+    }
+    if let Some(n) = rounds {
+        size.with_rounds(n);
     }
     if candidates.is_empty() {
         return Err("--netnest PATH is required".into());

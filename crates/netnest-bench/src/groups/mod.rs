@@ -146,6 +146,21 @@ impl Size {
         }
     }
 
+    /// Sets the number of rounds of every series (`--rounds N`).
+    pub fn with_rounds(&mut self, n: usize) {
+        for plan in [
+            &mut self.proc,
+            &mut self.list,
+            &mut self.create,
+            &mut self.cheap,
+            &mut self.py,
+        ] {
+            plan.rounds = n;
+        }
+        self.batch.1 = n;
+        self.lab.1 = n;
+    }
+
     /// The sizes, in a line.
     pub fn describe(&self) -> String {
         let p = |p: &Plan| format!("{}×{}", p.rounds, p.iters);
