@@ -92,7 +92,8 @@ fn main() -> ExitCode {
     env.built = label;
     others.append(&mut env.variants);
     env.variants = others;
-    println!("{}", machine(&env));
+    let header = machine(&env);
+    println!("{header}");
     for d in &dropped {
         println!("note: {d}");
     }
@@ -125,7 +126,10 @@ fn main() -> ExitCode {
     let (summary, met, missed) = report::targets(&lines);
     println!("\ntargets: {met} met, {missed} missed\n{summary}");
     if let Some(path) = &env.markdown {
-        let mut md = format!("```text\n{}```\n\n", machine(&env));
+        let mut md = format!("```text\n{header}```\n\n");
+        for d in &dropped {
+            md.push_str(&format!("Note: {d}\n\n"));
+        }
         md.push_str(&report::markdown(&lines));
         for case in &cases {
             if let Some(note) = &case.note {
