@@ -46,52 +46,13 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let mut env = env;
-    // A build that does not answer -V as netnest does (a musl build whose `main` ignores its
-    // arguments, say) would time the wrong thing: left out, with the reason. The first candidate
-    // of --netnest that answers is the build under test; the others become variants.
-    let mut dropped = Vec::new();
-    let mut answers = |label: &str, path: &std::path::Path| {
-        let (rc, out, err) = spawn::output(&[path.as_os_str(), "-V".as_ref()]);
-        let ok = rc == 0 && out.starts_with("netnest utility");
-        if !ok {
-            dropped.push(format!(
-                "{label} ({}) left out: `-V` printed {:?} {:?} (rc {rc})",
-                path.display(),
-                out.trim(),
-                err.trim()
-            ));
+    let dropped = match choose_builds(&mut env) {
+        Ok(dropped) => dropped,
+        Err(e) => {
+            eprintln!("netnest-bench: {e}");
+            return ExitCode::from(2);
         }
-        ok
     };
-    let mut under_test = None;
-    let mut others = Vec::new();
-    for (label, path) in std::mem::take(&mut env.candidates) {
-        let name = if label.is_empty() {
-            "netnest".to_string()
-        } else {
-            format!("netnest ({label})")
-        };
-        if !answers(&name, &path) {
-            continue;
-        }
-        if under_test.is_none() {
-            under_test = Some((label, path));
-        } else {
-            others.push((name, path));
-        }
-    }
-    env.variants.retain(|(label, path)| answers(label, path));
-    let Some((label, path)) = under_test else {
-        eprintln!(
-            "netnest-bench: no --netnest build answers -V:\n{}",
-            dropped.join("\n")
-        );
-        return ExitCode::from(2);
-    };
-    env.netnest = path;
-    env.built = label;
-    others.append(&mut env.variants);
-    env.variants = others;
     let header = machine(&env);
     println!("{header}");
     for d in &dropped {
@@ -149,6 +110,56 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Checks every build with `-V`: one that does not answer as netnest does (a musl build whose
+/// `main` ignores its arguments, say) would time the wrong thing, so it is left out, with the
+/// reason (returned). The first `--netnest` candidate that answers is the build under test; the
+/// others become variants.
+fn choose_builds(env: &mut Env) -> Result<Vec<String>, String> {
+    let mut dropped = Vec::new();
+    let mut answers = |label: &str, path: &std::path::Path| {
+        let (rc, out, err) = spawn::output(&[path.as_os_str(), "-V".as_ref()]);
+        let ok = rc == 0 && out.starts_with("netnest utility");
+        if !ok {
+            dropped.push(format!(
+                "{label} ({}) left out: `-V` printed {:?} {:?} (rc {rc})",
+                path.display(),
+                out.trim(),
+                err.trim()
+            ));
+        }
+        ok
+    };
+    let mut under_test = None;
+    let mut others = Vec::new();
+    for (label, path) in std::mem::take(&mut env.candidates) {
+        let name = if label.is_empty() {
+            "netnest".to_string()
+        } else {
+            format!("netnest ({label})")
+        };
+        if !answers(&name, &path) {
+            continue;
+        }
+        if under_test.is_none() {
+            under_test = Some((label, path));
+        } else {
+            others.push((name, path));
+        }
+    }
+    env.variants.retain(|(label, path)| answers(label, path));
+    let Some((label, path)) = under_test else {
+        return Err(format!(
+            "no --netnest build answers -V:\n{}",
+            dropped.join("\n")
+        ));
+    };
+    env.netnest = path;
+    env.built = label;
+    others.append(&mut env.variants);
+    env.variants = others;
+    Ok(dropped)
 }
 
 fn parse(args: Vec<String>) -> Result<Env, String> {
