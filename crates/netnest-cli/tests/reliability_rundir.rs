@@ -10,9 +10,11 @@
 
 #[allow(dead_code)]
 mod common;
+mod reliability_support;
 
 use common::sc;
 use netnest_testkit::{Arg, Expect, Scenario};
+use reliability_support::{run_cells, Cell};
 
 /// What is left under `/run`, and the mounts of the run directory.
 const AFTER: &str = "find /run -printf '%p %y %m %s\\n' | LC_ALL=C sort; nn_state";
@@ -128,39 +130,23 @@ fn departure(state: &str, what: &str) -> Option<(Expect, Expect)> {
 
 #[test]
 fn every_command_in_every_run_directory_state() {
-    let cells: Vec<(&str, &str, &str, Vec<Arg>)> = STATES
-        .iter()
-        .flat_map(|&(state, setup)| {
-            commands()
-                .into_iter()
-                .map(move |(what, args)| (state, setup, what, args))
-        })
-        .collect();
-    // Every cell runs (three at a time: each is two sandboxes that mostly wait); the failures
-    // are listed together at the end.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..3 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((state, setup, what, args)) = cells.get(i) else {
-                    break;
-                };
-                let s = scenario(setup, what, args);
-                let cell = std::panic::catch_unwind(|| match departure(state, what) {
-                    Some((ip, netnest)) => s.differs(ip, netnest),
-                    None => drop(s.check()),
-                });
-                if cell.is_err() {
-                    let cell = format!("{what} with the run directory {state}");
-                    failed.lock().unwrap().push(cell);
-                }
-            });
+    let mut cells: Vec<Cell> = Vec::new();
+    for &(state, setup) in STATES {
+        for (what, args) in commands() {
+            let title = format!("{what} with the run directory {state}");
+            cells.push((
+                title,
+                Box::new(move || {
+                    let s = scenario(setup, what, &args);
+                    match departure(state, what) {
+                        Some((ip, netnest)) => s.differs(ip, netnest),
+                        None => drop(s.check()),
+                    }
+                }),
+            ));
         }
-    });
-    let failed = failed.into_inner().unwrap();
-    assert!(failed.is_empty(), "cells that fail:\n{}", failed.join("\n"));
+    }
+    run_cells(&cells, 3);
     println!(
         "figures: rundir.every_command_in_every_run_directory_state cells={}",
         cells.len()

@@ -684,3 +684,40 @@ pub fn entry_path(name: &[u8]) -> PathBuf {
 pub fn valid_name(name: &[u8]) -> bool {
     !name.is_empty() && name.len() <= 255 && !name.contains(&b'/') && name != b"." && name != b".."
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tables of differential cells.
+
+/// One cell of a table: a title for the failure list, and the check (it fails by panicking).
+pub type Cell<'a> = (String, Box<dyn Fn() + Sync + 'a>);
+
+/// Runs every cell, `threads` at a time (each is a couple of sandboxes that mostly wait), and
+/// panics at the end with the titles of those that failed (their own messages are printed as
+/// they fail).
+#[track_caller]
+pub fn run_cells(cells: &[Cell<'_>], threads: usize) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((title, check)) = cells.get(i) else {
+                    break;
+                };
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).is_err() {
+                    failed.lock().unwrap().push(title.clone());
+                }
+            });
+        }
+    });
+    let mut failed = failed.into_inner().unwrap();
+    failed.sort();
+    assert!(
+        failed.is_empty(),
+        "{} of {} cells fail:\n{}",
+        failed.len(),
+        cells.len(),
+        failed.join("\n")
+    );
+}
