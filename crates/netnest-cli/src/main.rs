@@ -30,6 +30,8 @@ mod cmd;
 mod errno;
 mod messages;
 mod output;
+#[cfg(test)]
+mod proptests;
 mod sys;
 
 use std::ffi::OsString;

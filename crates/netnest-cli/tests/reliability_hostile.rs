@@ -617,6 +617,72 @@ fn netns_option_values_agree_with_ip() {
         .check();
 }
 
+/// Random sequences of global options (abbreviated, doubled dashes, with values, wrong ones)
+/// before `list` and `delete`, against `ip`. Left out: the options whose output names the program
+/// (`-Version`, `-help`, a missing value's usage), and `-netns` and `-batch`, tested elsewhere.
+#[test]
+fn random_global_options_agree_with_ip() {
+    const WORDS: &[&[&str]] = &[
+        &["-s"],
+        &["-stat"],
+        &["-d"],
+        &["-r"],
+        &["-o"],
+        &["-t"],
+        &["-ts"],
+        &["-br"],
+        &["-c"],
+        &["-col=auto"],
+        &["-color=never"],
+        &["-4"],
+        &["-6"],
+        &["-0"],
+        &["-M"],
+        &["-B"],
+        &["-N"],
+        &["-h"],
+        &["-i"],
+        &["-a"],
+        &["-al"],
+        &["--all"],
+        &["-j"],
+        &["-js"],
+        &["--json"],
+        &["-p"],
+        &["-pr"],
+        &["-force"],
+        &["-echo"],
+        &["-f", "inet"],
+        &["-fam", "link"],
+        &["-rc", "1024"],
+        &["-rc", "0x10"],
+        &["-l", "2"],
+        &["-x"],
+        &["-jp"],
+        &["--zz"],
+        &["-c=bad"],
+        &["-f", "bad"],
+        &["-rc", "junk"],
+        &["-rc", "-1"],
+        &["-echoo"],
+    ];
+    let mut rng = Rng::new(seed(0x676c_6f62_616c_6f70));
+    let cases = scaled(24);
+    for _ in 0..cases {
+        let mut sc = common::sc().setup("ip netns add a; ip netns add b");
+        for _ in 0..rng.below(5) {
+            sc = sc.opts(*rng.pick(WORDS));
+        }
+        const TAILS: &[&[&str]] = &[&["list"], &["ls"], &["delete", "a"], &[]];
+        let args = TAILS[rng.below(TAILS.len())];
+        sc.args(args).after("nn_state").check();
+    }
+    figures(
+        "hostile.random_global_options_agree_with_ip",
+        &[("cases", cases.to_string())],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Batch files.
 
