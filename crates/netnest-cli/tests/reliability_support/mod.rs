@@ -124,6 +124,12 @@ impl Rng {
 #[track_caller]
 pub fn run_inner(name: &str, timeout: Duration) -> String {
     let exe = std::env::current_exe().expect("the test binary's path");
+    assert!(
+        !exe.starts_with("/tmp") && !exe.starts_with("/run"),
+        "{} would be hidden by the sandbox's tmpfs on /tmp and /run (set CARGO_TARGET_DIR \
+         elsewhere)",
+        exe.display()
+    );
     let mut sandbox = Sandbox::new()
         .timeout(timeout * scale() as u32)
         .env(INNER_ENV, name);
