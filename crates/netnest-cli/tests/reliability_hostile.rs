@@ -364,7 +364,7 @@ fn inner_names_in_every_name_position() {
 
     let mut rng = Rng::new(seed(0x686f_7374_696c_6531));
     let mut t = Tally::default();
-    let names = scaled(110);
+    let names = scaled(90);
     for n in 0..names {
         let name = hostile_name(&mut rng);
         for sub in SUBCOMMANDS {
@@ -515,7 +515,7 @@ fn differential_sample(subs: &[&str], count: usize, seed_value: u64) -> usize {
 #[test]
 fn random_names_agree_with_ip() {
     let subs = ["add", "delete", "attach", "exec", "pids", "identify"];
-    let n = differential_sample(&subs, scaled(24), 0x6469_6666_6e61_6d65);
+    let n = differential_sample(&subs, scaled(16), 0x6469_6666_6e61_6d65);
     figures(
         "hostile.random_names_agree_with_ip",
         &[("compared", n.to_string())],
@@ -703,7 +703,7 @@ fn random_global_options_agree_with_ip() {
         &["-echoo"],
     ];
     let mut rng = Rng::new(seed(0x676c_6f62_616c_6f70));
-    let cases = scaled(24);
+    let cases = scaled(16);
     for _ in 0..cases {
         let mut sc = common::sc().setup("ip netns add a; ip netns add b");
         for _ in 0..rng.below(5) {
@@ -843,7 +843,7 @@ fn structured_line(rng: &mut Rng) -> Vec<u8> {
 #[test]
 fn structured_random_batch_files_agree_with_ip() {
     let mut rng = Rng::new(seed(0x6261_7463_6866_696c));
-    let files = scaled(16);
+    let files = scaled(12);
     for _ in 0..files {
         let mut file = Vec::new();
         for _ in 0..1 + rng.below(12) {
