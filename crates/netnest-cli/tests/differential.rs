@@ -44,11 +44,21 @@ mod help_and_errors;
 mod identify;
 #[path = "differential/list.rs"]
 mod list;
+#[path = "differential/list_id.rs"]
+mod list_id;
+#[path = "differential/monitor.rs"]
+mod monitor;
 #[path = "differential/names.rs"]
 mod names;
+#[path = "differential/netns_opt.rs"]
+mod netns_opt;
+#[path = "differential/nsid.rs"]
+mod nsid;
 #[path = "differential/nsid_commands.rs"]
 mod nsid_commands;
 #[path = "differential/nsids_and_stale_entries.rs"]
 mod nsids_and_stale_entries;
 #[path = "differential/pids.rs"]
 mod pids;
+#[path = "differential/set.rs"]
+mod set;
