@@ -13,8 +13,9 @@
 //! list`, `try "ip netns help"`, `try "ip -help"`), netnest names itself (`Usage:\tnetnest list`,
 //! `try "netnest help"`, `try "netnest -help"`). See `netnest_testkit::differential`.
 //!
-//! Deliberate differences (DESIGN.md, "Where netnest departs") are in `mod departures`, each
-//! recording what `ip` does and asserting what netnest does instead.
+//! Deliberate differences (DESIGN.md, "Where netnest departs") are in `mod departures`, or next
+//! to their subcommand's cases (`list_id`, `monitor`, `netns_opt`), each recording what `ip` does
+//! and asserting what netnest does instead (`Scenario::differs`).
 //!
 //! Batch files are written with `netns …` lines, which both programs accept (`ip -batch FILE
 //! netns` ignores the words after the file, so the reference runs as `ip -batch FILE netns`).
@@ -54,8 +55,6 @@ mod names;
 mod netns_opt;
 #[path = "differential/nsid.rs"]
 mod nsid;
-#[path = "differential/nsid_commands.rs"]
-mod nsid_commands;
 #[path = "differential/nsids_and_stale_entries.rs"]
 mod nsids_and_stale_entries;
 #[path = "differential/pids.rs"]
