@@ -187,12 +187,79 @@ pub fn batch_line_failed(file: &[u8], line: usize) {
     print(&[b"Command failed ", file, b":", line.to_string().as_bytes()]);
 }
 
-/// A subcommand or option of `ip netns` that this version does not have yet.
-pub fn not_implemented(what: &str) {
-    print(&[b"netnest: ", what.as_bytes(), b" is not implemented yet"]);
-}
-
 /// The `strerror` text of the error's errno.
 fn why(e: &Error) -> Vec<u8> {
     errno::io_text(e.io_error()).into_bytes()
+}
+
+/// A kernel refusal of a request (`rtnl_talk`): `Error: <extack>.`, or `RTNETLINK answers: %s`
+/// when the kernel gave no message.
+pub fn netlink_talk(e: &Error) {
+    match e.kernel_error().and_then(|k| k.message.as_deref()) {
+        Some(message) => extack(message),
+        None => print(&[b"RTNETLINK answers: ", &why(e)]),
+    }
+}
+
+/// A dump that failed (`rtnl_dump_filter`): the extack as `Error: <msg>.`; without one, `ENOENT`
+/// and `EOPNOTSUPP` are silent, `EMSGSIZE` is `Error: Buffer too small for object.`, anything else
+/// `RTNETLINK answers: %s`.
+pub fn netlink_dump(e: &Error) {
+    if let Some(message) = e.kernel_error().and_then(|k| k.message.as_deref()) {
+        return extack(message);
+    }
+    match e.raw_os_error() {
+        Some(libc::ENOENT) | Some(libc::EOPNOTSUPP) => {}
+        Some(libc::EMSGSIZE) => say("Error: Buffer too small for object."),
+        _ => print(&[b"RTNETLINK answers: ", &why(e)]),
+    }
+}
+
+/// `Error: <message>` with a `.` added unless it ends with one.
+fn extack(message: &str) {
+    let dot: &[u8] = if message.ends_with('.') { b"" } else { b"." };
+    print(&[b"Error: ", message.as_bytes(), dot]);
+}
+
+/// The netlink socket could not be opened: `Cannot open netlink socket: %s` then
+/// `Cannot open rtnetlink` (rc 1).
+pub fn netlink_open_failed(e: &Error) {
+    print(&[b"Cannot open netlink socket: ", &why(e)]);
+    say("Cannot open rtnetlink");
+}
+
+/// `Cannot open network namespace "NAME": %s` (`set`, `exec`, `-n`).
+pub fn cannot_open_named(name: &[u8], e: &Error) {
+    print(&[b"Cannot open network namespace \"", name, b"\": ", &why(e)]);
+}
+
+/// `setting the network namespace "NAME" failed: %s` (`exec`, `-n`).
+pub fn setns_failed(name: &[u8], errno: i32) {
+    print(&[
+        b"setting the network namespace \"",
+        name,
+        b"\" failed: ",
+        errno::text(errno).as_bytes(),
+    ]);
+}
+
+/// `Error: argument "%s" is wrong: %s` (`invarg`, rc 255).
+pub fn invarg(msg: &str, arg: &[u8]) {
+    print(&[b"Error: argument \"", arg, b"\" is wrong: ", msg.as_bytes()]);
+}
+
+/// `Error: duplicate "%s": "%s" is the second value.` (`duparg`, rc 255).
+pub fn duparg(key: &str, arg: &[u8]) {
+    print(&[
+        b"Error: duplicate \"",
+        key.as_bytes(),
+        b"\": \"",
+        arg,
+        b"\" is the second value.",
+    ]);
+}
+
+/// `Command line is not complete. Try option "help"` (`incomplete_command`, rc 255).
+pub fn incomplete() {
+    say("Command line is not complete. Try option \"help\"");
 }

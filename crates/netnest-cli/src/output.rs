@@ -208,6 +208,11 @@ impl<'o> Printer<'o> {
         }
     }
 
+    /// Writes out what is buffered so far (`list-id` flushes after every record, as `ip` 6.1).
+    pub fn flush(&mut self) {
+        self.out.flush();
+    }
+
     /// Ends the list: in JSON, `]`, a newline and a flush of stdout, as `delete_json_obj` does.
     pub fn finish(mut self) {
         if let Some(json) = &mut self.json {
@@ -277,24 +282,31 @@ impl<'o> Printer<'o> {
     }
 
     fn escaped(&mut self, bytes: &[u8]) {
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escape: &[u8] = match b {
-                b'\t' => b"\\t",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                0x0c => b"\\f",
-                0x08 => b"\\b",
-                b'\\' => b"\\\\",
-                b'"' => b"\\\"",
-                _ => continue,
-            };
-            self.out.write(&bytes[start..i]);
-            self.out.write(escape);
-            start = i + 1;
-        }
-        self.out.write(&bytes[start..]);
+        escape_json(bytes, |part| self.out.write(part));
     }
+}
+
+/// iproute2's JSON string escaping (`jsonw_puts`): only `\t \n \r \f \b \\ \"` are escaped;
+/// every other byte, control characters and invalid UTF-8 included, is written raw. `emit` gets
+/// the output in pieces.
+pub fn escape_json(bytes: &[u8], mut emit: impl FnMut(&[u8])) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            0x0c => b"\\f",
+            0x08 => b"\\b",
+            b'\\' => b"\\\\",
+            b'"' => b"\\\"",
+            _ => continue,
+        };
+        emit(&bytes[start..i]);
+        emit(escape);
+        start = i + 1;
+    }
+    emit(&bytes[start..]);
 }
 
 #[cfg(test)]

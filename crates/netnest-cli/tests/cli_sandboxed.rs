@@ -437,3 +437,78 @@ fn attach_names_a_containers_namespace() {
          Cannot find container \"xyz\": \"xyz\" is not a container id (hexadecimal digits)\n"
     );
 }
+
+/// `netnest lab …` is wired to the lab crate: up, status, exec, down, in the command's registry.
+#[test]
+fn lab_up_status_exec_down() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/labs/two-hosts-router.toml"
+    );
+    let Some((out, err, code)) = run(&format!(
+        r#"
+        $NN lab up {file}; echo "up=$?"
+        $NN list | sort
+        $NN lab status trio | head -1
+        $NN lab exec trio h1 sh -c 'ls /sys/class/net | sort | tr "\n" " "'; echo
+        $NN la down trio; echo "down=$?"
+        $NN list; ls /run/netnest/labs
+        "#
+    )) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("up=0\ntrio-h1\ntrio-h2\ntrio-r\ntrio up nodes 3 file {file}\neth0 lo \ndown=0\n"),
+        "stderr: {err}"
+    );
+}
+
+/// `netnest prune` removes the empty mode-0 files an interrupted add leaves, and only those: not
+/// a live namespace, a directory, a symlink or a file with content or permissions.
+#[test]
+fn prune_removes_only_stale_entries() {
+    let Some((out, err, code)) = run(r#"
+        $NN add live
+        : > /run/netns/stale; chmod 0 /run/netns/stale
+        mkdir /run/netns/dir; ln -s /nowhere /run/netns/link; echo x > /run/netns/text
+        $NN prune; echo "rc=$?"
+        $NN -j prune
+        ls /run/netns | sort | tr '\n' ' '
+    "#) else {
+        return;
+    };
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, "stale\nrc=0\n[]\ndir link live text ");
+}
+
+/// `netnest inspect NAME` (an extension): the nsid, the processes and the links with their state
+/// and addresses, as the kernel reports them.
+#[test]
+fn inspect_shows_nsid_pids_and_links() {
+    let Some((out, err, code)) = run(r#"
+        $NN add blue && $NN set blue 5
+        $NN exec blue sleep 30 & P=$!
+        while [ "$($NN pids blue)" = "" ]; do sleep 0.01; done
+        ip -n blue link add v0 type veth peer name v1
+        ip -n blue addr add 10.0.0.1/24 dev v0
+        ip -n blue link set v0 up
+        $NN inspect blue | sed "s/^pids $P$/pids P/"
+        $NN -j in blue | grep -o '"ifname":"v0","index":[0-9]*,"kind":"veth"'
+        $NN inspect nope; echo "rc=$?"
+        kill $P
+    "#) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "blue (id: 5)\npids P\nlo               DOWN           \nv1               DOWN           \n\
+         v0               LOWERLAYERDOWN 10.0.0.1/24\n\"ifname\":\"v0\",\"index\":3,\"kind\":\"veth\"\nrc=1\n"
+    );
+    assert_eq!(
+        err,
+        "Cannot open network namespace \"nope\": No such file or directory\n"
+    );
+}

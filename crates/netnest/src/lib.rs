@@ -37,7 +37,10 @@
 //!
 //! [`NetNs::new`] and [`Registry::add`] make the namespace on the calling thread and move it back
 //! before they return (a fresh thread would cost ten times the `setns`); nothing can run on the
-//! thread meanwhile, and the process aborts rather than go on in the wrong namespace.
+//! thread meanwhile, and the process aborts rather than go on in the wrong namespace. An observer
+//! scanning `/proc/self/task` can see the thread in the new namespace for those microseconds; where
+//! even that must not happen (a runtime's workers), create namespaces from a thread of your own.
+//! [`socket`] and [`run`] never move the calling thread.
 //!
 //! Creating a namespace ([`NetNs::new`], [`Registry::add`]) needs `CAP_SYS_ADMIN`; entering one
 //! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do

@@ -14,9 +14,9 @@ use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 
-use netnest::{ExecEnv, ExecStep, Name, Op};
+use netnest::Name;
 
-use super::{Ctx, Status};
+use super::{switch, Ctx, Status};
 use crate::errno;
 use crate::messages;
 use crate::output::error as print;
@@ -114,56 +114,9 @@ fn in_child(ctx: &mut Ctx, name: &Name, command: &[OsString]) -> Option<Ended> {
     }
 }
 
-/// Moves this process into `name`'s exec environment; prints `ip`'s message and returns false if
-/// a step fails. `/etc` binds that fail are reported and skipped.
+/// Moves this process into `name`'s exec environment (see [`switch::netns_switch`]).
 fn enter(ctx: &Ctx, name: &Name) -> bool {
-    let env = match ExecEnv::new(&ctx.registry, name) {
-        Ok(env) => env,
-        Err(e) => {
-            let why = errno::io_text(e.io_error());
-            if e.op() == Op::Open {
-                print(&[
-                    b"Cannot open network namespace \"",
-                    name.as_bytes(),
-                    b"\": ",
-                    why.as_bytes(),
-                ]);
-            } else {
-                print(&[
-                    b"setting the network namespace \"",
-                    name.as_bytes(),
-                    b"\" failed: ",
-                    why.as_bytes(),
-                ]);
-            }
-            return false;
-        }
-    };
-    let result = env.apply(&mut |bind, e| {
-        print(&[
-            b"Bind ",
-            bind.source().as_os_str().as_bytes(),
-            b" -> ",
-            bind.target().as_os_str().as_bytes(),
-            b" failed: ",
-            errno::text(e.raw_os_error()).as_bytes(),
-        ]);
-    });
-    let Err((step, e)) = result else { return true };
-    let why = errno::text(e.raw_os_error());
-    let why = why.as_bytes();
-    match step {
-        ExecStep::Setns => print(&[
-            b"setting the network namespace \"",
-            name.as_bytes(),
-            b"\" failed: ",
-            why,
-        ]),
-        ExecStep::UnshareMount => print(&[b"unshare failed: ", why]),
-        ExecStep::MakeSlave => print(&[b"\"mount --make-rslave /\" failed: ", why]),
-        _ => print(&[b"mount of /sys failed: ", why]),
-    }
-    false
+    switch::netns_switch(&ctx.registry, name.as_bytes())
 }
 
 /// `execvp`s `command`; on failure prints `exec of "%s" failed: %s` and ends the process with 1.

@@ -8,9 +8,16 @@ mod delete;
 mod exec;
 mod help;
 mod identify;
+mod inspect;
+mod lab;
 mod list;
-mod pending;
+mod list_id;
+mod monitor;
+mod nsids;
 mod pids;
+mod prune;
+mod set;
+pub mod switch;
 mod unchecked;
 
 use std::ffi::OsString;
@@ -62,6 +69,10 @@ pub struct Ctx {
     pub registry: Registry,
     /// Running the lines of `-batch FILE` (where `exec` forks, as `ip`'s does).
     pub in_batch: bool,
+    /// `ip`'s name cache (nsid → first name in directory order), which lives as long as the
+    /// process: filled by the first `list` or `list-id` that can read the run directory (`None`
+    /// until then); `list-id` takes out the names it prints and puts back those it finds again.
+    pub names: Option<Vec<(i32, OsString)>>,
 }
 
 impl Ctx {
@@ -77,6 +88,7 @@ impl Ctx {
             out: Stdout::new(),
             registry,
             in_batch: false,
+            names: None,
         }
     }
 
@@ -123,6 +135,11 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::Identify => identify::run(ctx, args),
         Verb::Pids => pids::run(ctx, args),
         Verb::Exec => exec::run(ctx, args),
-        Verb::ListId | Verb::Set | Verb::Monitor => pending::run(verb),
+        Verb::Lab => lab::run(ctx, args),
+        Verb::Prune => prune::run(ctx, args),
+        Verb::Inspect => inspect::run(ctx, args),
+        Verb::ListId => list_id::run(ctx, args),
+        Verb::Set => set::run(ctx, args),
+        Verb::Monitor => monitor::run(ctx),
     }
 }

@@ -157,3 +157,22 @@ fn delete_on_a_read_only_run_directory_changes_nothing() {
             Expect::code(1).stderr(err).after("1\n"),
         );
 }
+
+/// A FIFO in the run directory blocks ip's `open` in `list` for ever; netnest opens without
+/// blocking, and the kernel refuses the FIFO as it refuses any stale entry.
+#[test]
+fn list_does_not_hang_on_a_fifo() {
+    let invalid = "Error: Peer netns reference is invalid.\n";
+    let scenario = sc()
+        .setup("ip netns add a; mkfifo /run/netns/f")
+        .arg("list");
+    let ip = scenario.clone().wrap(["timeout", "2"]).run_reference();
+    assert_eq!(ip.code, 124, "ip netns list should hang on the FIFO");
+    if netnest_testkit::selftest() {
+        return;
+    }
+    let netnest = scenario.run_netnest();
+    assert_eq!(netnest.code, 0);
+    assert_eq!(String::from_utf8_lossy(&netnest.stdout), "f\na\n");
+    assert_eq!(String::from_utf8_lossy(&netnest.stderr), invalid.repeat(2));
+}

@@ -1,11 +1,10 @@
-//! Stale entries and nsids in `list`: netnest's `list` does not print nsids yet.
+//! Stale entries and nsids in `list` (spec §2.1).
 
 use super::*;
 
 const INVALID: &str = "Error: Peer netns reference is invalid.\n";
 
 #[test]
-#[ignore = "needs nsids (issue 3)"]
 fn stale_entries_print_two_errors_each() {
     sc().setup("ip netns add a; mkdir /run/netns/d; touch /run/netns/s")
         .arg("list")
@@ -13,7 +12,6 @@ fn stale_entries_print_two_errors_each() {
 }
 
 #[test]
-#[ignore = "needs nsids (issue 3)"]
 fn stale_entries_as_json() {
     sc().setup("ip netns add a; touch /run/netns/s")
         .opt("-j")
@@ -26,7 +24,6 @@ fn stale_entries_as_json() {
 }
 
 #[test]
-#[ignore = "needs nsids (issue 3)"]
 fn ids() {
     sc().setup("ip netns add a; ip netns add b; ip netns set a 5")
         .arg("list")
@@ -34,7 +31,6 @@ fn ids() {
 }
 
 #[test]
-#[ignore = "needs nsids (issue 3)"]
 fn ids_as_json() {
     let two = sc().setup("ip netns add a; ip netns add b; ip netns set a 5");
     two.clone()
@@ -46,7 +42,6 @@ fn ids_as_json() {
 }
 
 #[test]
-#[ignore = "needs nsids (issue 3)"]
 fn ids_from_a_peer() {
     // `set auto` takes the lowest free nsid.
     sc().setup("ip netns add a; ip netns set a auto")

@@ -1,0 +1,32 @@
+//! `netnest prune`: removes the stale entries of the run directory, the empty mode-0 files that an
+//! interrupted `add`, `attach` or `delete` (of netnest or `ip netns`) leaves, and nothing else
+//! (see [`netnest::Registry::prune`]). Not in `ip netns`. Prints each removed name, one per line
+//! (`-j`: `[{"name":…}]`); a missing run directory has nothing to prune.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use super::{Ctx, Status};
+use crate::messages;
+use crate::output::Printer;
+
+/// Prunes, prints what went.
+pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
+    let pruned = match ctx.registry.prune() {
+        Ok(pruned) => pruned,
+        Err(e) => {
+            messages::foreach_failed(ctx.dir(), &e);
+            return Status::FAILED;
+        }
+    };
+    let format = ctx.format();
+    let mut out = Printer::new(&mut ctx.out, format);
+    for name in &pruned {
+        out.open();
+        out.string("name", name.as_bytes());
+        out.plain("\n");
+        out.close();
+    }
+    out.finish();
+    Status::Ok
+}

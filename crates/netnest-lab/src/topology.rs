@@ -1,0 +1,206 @@
+//! [`Topology`]: a validated lab, ready to be built. Made from a file or a string
+//! ([`Topology::from_file`], [`Topology::from_str`](std::str::FromStr)) or a
+//! [`Builder`](crate::Builder); every name is resolved and every address parsed.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use crate::prefix::IpPrefix;
+
+/// Where an interface lives: in a node's namespace, or in the host (the namespace the lab is
+/// built from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    /// The host: the network namespace of the thread that builds the lab.
+    Host,
+    /// The node at this index in [`Topology::nodes`].
+    Node(usize),
+}
+
+/// A validated lab topology.
+///
+/// ```
+/// let t: netnest_lab::Topology = r#"
+///     name = "demo"
+///     [nodes.h1]
+///     [nodes.h2]
+///     [[links]]
+///     a = { node = "h1", addresses = ["10.0.0.1/24"] }
+///     b = { node = "h2", addresses = ["10.0.0.2/24"] }
+/// "#.parse()?;
+/// assert_eq!(t.nodes[0].namespace, "demo-h1");
+/// assert_eq!(t.links[0].a.ifname, "eth0");
+/// # Ok::<(), netnest_lab::SpecError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Topology {
+    /// The lab's name, the prefix of every namespace it makes (`NAME-NODE`).
+    pub name: String,
+    /// The nodes, in file order.
+    pub nodes: Vec<Node>,
+    /// The bridges made in the host.
+    pub host_bridges: Vec<Bridge>,
+    /// The veth links, in file order.
+    pub links: Vec<Link>,
+    /// The file it was read from, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// A node: one network namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Node {
+    /// The node's name in the topology (`h1`).
+    pub name: String,
+    /// The namespace's name in the registry: `LAB-NODE`.
+    pub namespace: String,
+    /// Whether `lo` is brought up (the default).
+    pub lo_up: bool,
+    /// Sysctls written in the node's namespace, in order: (`net.ipv4.ip_forward`, `1`).
+    pub sysctls: Vec<(String, String)>,
+    /// Bridges made in the node.
+    pub bridges: Vec<Bridge>,
+    /// Routes added in the node, in order.
+    pub routes: Vec<Route>,
+}
+
+/// A bridge (`ip link add NAME type bridge`), up, with its addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Bridge {
+    /// The interface name.
+    pub name: String,
+    /// Its addresses.
+    pub addresses: Vec<IpPrefix>,
+    /// Its MTU, if set.
+    pub mtu: Option<u32>,
+}
+
+/// A veth pair between two places, both ends up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Link {
+    /// The first end.
+    pub a: End,
+    /// The second end.
+    pub b: End,
+    /// The MTU of both ends, if set.
+    pub mtu: Option<u32>,
+}
+
+/// One end of a veth link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct End {
+    /// Where it lives.
+    pub place: Place,
+    /// Its interface name (at most 15 bytes).
+    pub ifname: String,
+    /// Its addresses.
+    pub addresses: Vec<IpPrefix>,
+    /// The bridge (in the same place) it is a port of.
+    pub bridge: Option<String>,
+}
+
+/// A route (`ip route add TO [via GATEWAY] [dev DEV] [metric N]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Route {
+    /// The destination network; `0.0.0.0/0` or `::/0` for `default`.
+    pub to: IpPrefix,
+    /// The gateway.
+    pub via: Option<IpAddr>,
+    /// The output interface.
+    pub dev: Option<String>,
+    /// The metric.
+    pub metric: Option<u32>,
+}
+
+impl Route {
+    /// Whether this is a default route.
+    pub fn is_default(&self) -> bool {
+        self.to.len == 0
+    }
+}
+
+impl Topology {
+    /// Reads and validates a topology file. Errors say the file, line and column.
+    ///
+    /// ```no_run
+    /// let t = netnest_lab::Topology::from_file("examples/labs/star.toml")?;
+    /// # Ok::<(), netnest_lab::SpecError>(())
+    /// ```
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Topology, crate::SpecError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            crate::SpecError::new(
+                Some(path),
+                vec![crate::Problem {
+                    path: String::new(),
+                    message: format!("cannot read the file: {e}"),
+                    location: None,
+                }],
+            )
+        })?;
+        crate::validate::from_text(&text, Some(path))
+    }
+
+    /// The same topology under another lab name (so two copies never collide). The
+    /// namespace names and the default host interface names follow.
+    ///
+    /// # Errors
+    ///
+    /// If the name is invalid, or a default host interface name made from it would be longer
+    /// than 15 bytes.
+    pub fn renamed(&self, name: &str) -> Result<Topology, crate::SpecError> {
+        crate::validate::renamed(self, name)
+    }
+
+    /// The node called `name`.
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+
+    /// The index of the node called `name`.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.name == name)
+    }
+
+    /// A human name for a place: the node's name, or `host`.
+    pub fn place_name(&self, place: Place) -> &str {
+        match place {
+            Place::Host => "host",
+            Place::Node(i) => &self.nodes[i].name,
+        }
+    }
+
+    /// The bridges of a place.
+    pub fn bridges(&self, place: Place) -> &[Bridge] {
+        match place {
+            Place::Host => &self.host_bridges,
+            Place::Node(i) => &self.nodes[i].bridges,
+        }
+    }
+
+    /// The host interfaces the lab makes: veth ends in the host, then host bridges.
+    pub fn host_interfaces(&self) -> Vec<&str> {
+        let ends = self
+            .links
+            .iter()
+            .flat_map(|l| [&l.a, &l.b])
+            .filter(|e| e.place == Place::Host)
+            .map(|e| e.ifname.as_str());
+        ends.chain(self.host_bridges.iter().map(|b| b.name.as_str()))
+            .collect()
+    }
+}
+
+impl std::str::FromStr for Topology {
+    type Err = crate::SpecError;
+
+    /// Parses and validates a topology from TOML text.
+    fn from_str(text: &str) -> Result<Topology, crate::SpecError> {
+        crate::validate::from_text(text, None)
+    }
+}

@@ -1,0 +1,287 @@
+//! Topology files and their errors, without privileges: the examples parse; each kind of mistake
+//! gets its line, column and message, and nothing else is reported.
+
+use std::path::Path;
+
+use netnest_lab::{Place, SpecError, Topology};
+
+fn examples() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs")
+}
+
+fn parse(text: &str) -> Result<Topology, SpecError> {
+    text.parse()
+}
+
+/// The one problem of `text`: (line, column, message).
+fn problem(text: &str) -> (usize, usize, String) {
+    let e = parse(text).expect_err("should not validate");
+    assert_eq!(e.problems().len(), 1, "{e}");
+    let p = e.first();
+    let loc = p
+        .location
+        .as_ref()
+        .unwrap_or_else(|| panic!("no location: {e}"));
+    (loc.line, loc.column, p.message.clone())
+}
+
+const BASE: &str = r#"name = "t"
+[nodes.h1]
+[nodes.h2]
+"#;
+
+#[test]
+fn examples_validate() {
+    let trio = Topology::from_file(examples().join("two-hosts-router.toml")).unwrap();
+    assert_eq!(trio.name, "trio");
+    let names: Vec<&str> = trio.nodes.iter().map(|n| n.namespace.as_str()).collect();
+    assert_eq!(names, ["trio-h1", "trio-h2", "trio-r"]);
+    let r = trio.node("r").unwrap();
+    assert_eq!(
+        r.sysctls,
+        [
+            ("net.ipv4.ip_forward".to_owned(), "1".to_owned()),
+            ("net.ipv6.conf.all.forwarding".to_owned(), "1".to_owned())
+        ]
+    );
+    assert_eq!(trio.node("h1").unwrap().routes.len(), 2);
+    assert!(!trio.node("h1").unwrap().routes[1].to.is_ipv4());
+
+    let star = Topology::from_file(examples().join("star.toml")).unwrap();
+    let sw = star.node_index("sw").unwrap();
+    let ports: Vec<(&str, Option<&str>)> = star
+        .links
+        .iter()
+        .map(|l| (l.b.ifname.as_str(), l.b.bridge.as_deref()))
+        .collect();
+    assert_eq!(
+        ports,
+        [
+            ("p1", Some("br0")),
+            ("p2", Some("br0")),
+            ("p3", Some("br0")),
+            ("p0", Some("br0")),
+            ("p9", Some("br0"))
+        ]
+    );
+    assert!(star.links.iter().all(|l| l.b.place == Place::Node(sw)));
+    assert_eq!(star.links[0].a.ifname, "eth0");
+    assert_eq!(star.links[3].a.place, Place::Host);
+    assert_eq!(star.host_interfaces(), ["star-host"]);
+
+    let chain = Topology::from_file(examples().join("chain.toml")).unwrap();
+    let r2 = chain.node("r2").unwrap();
+    assert_eq!(r2.routes[1].dev.as_deref(), Some("eth1"));
+    let ends: Vec<String> = chain
+        .links
+        .iter()
+        .map(|l| format!("{}:{}", chain.place_name(l.a.place), l.a.ifname))
+        .collect();
+    assert_eq!(ends, ["h1:eth0", "r1:eth1", "r2:eth1", "r3:eth1"]);
+}
+
+#[test]
+fn syntax_and_unknown_keys() {
+    let (line, col, msg) =
+        problem("name = \"t\"\n[nodes.h1]\nroutes = [{ to = \"default\", vai = \"10.0.0.1\" }]\n");
+    assert_eq!((line, col), (3, 29));
+    assert!(msg.contains("unknown field `vai`"), "{msg}");
+
+    let (line, _, msg) = problem("name = \"t\"\n[nodes.h1\n");
+    assert_eq!(line, 2);
+    assert!(!msg.is_empty());
+
+    let (line, col, msg) = problem("name = \"t\"\ncolour = 3\n");
+    assert_eq!((line, col), (2, 1));
+    assert!(msg.contains("unknown field `colour`"), "{msg}");
+
+    let (line, _, msg) = problem("nodes = {}\n");
+    assert_eq!(line, 1);
+    assert!(msg.contains("missing field `name`"), "{msg}");
+
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", colour = 1 }}\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (5, 20));
+    assert!(msg.contains("unknown field `colour`"), "{msg}");
+}
+
+#[test]
+fn unknown_node() {
+    let text = format!("{BASE}[[links]]\na = \"h1\"\nb = {{ node = \"h3\", ifname = \"x\" }}\n");
+    let (line, col, msg) = problem(&text);
+    assert_eq!((line, col), (6, 14));
+    assert_eq!(msg, "unknown node \"h3\" (the nodes are: h1, h2)");
+    // The short form points into the string.
+    let text = format!("{BASE}[[links]]\na = \"h1\"\nb = \"h9:eth3\"\n");
+    assert_eq!(
+        problem(&text),
+        (6, 6, "unknown node \"h9\" (the nodes are: h1, h2)".into())
+    );
+    let e = parse(&text).unwrap_err();
+    assert_eq!(e.first().path, "links[0].b.node");
+    assert_eq!(
+        e.to_string(),
+        "<topology>:6:6: unknown node \"h9\" (the nodes are: h1, h2)\n  |\n6 | b = \"h9:eth3\"\n  |      ^^"
+    );
+}
+
+#[test]
+fn duplicate_interface_names() {
+    let text = format!(
+        "{BASE}[[links]]\na = \"h1:eth0\"\nb = \"h2:eth0\"\n[[links]]\na = \"h1:eth1\"\nb = \"h2:eth0\"\n"
+    );
+    let (line, col, msg) = problem(&text);
+    assert_eq!((line, col), (9, 9));
+    assert!(
+        msg.starts_with("duplicate interface name \"eth0\" in node h2"),
+        "{msg}"
+    );
+    // lo is taken in every node; a bridge's name too.
+    let (_, _, msg) = problem(&format!("{BASE}[[links]]\na = \"h1:lo\"\nb = \"h2\"\n"));
+    assert!(msg.contains("the loopback interface"), "{msg}");
+    let text = format!("{BASE}[nodes.h1.bridges.br0]\n[[links]]\na = \"h1:br0\"\nb = \"h2\"\n");
+    assert!(problem(&text).2.contains("already bridge br0"));
+    // Default names skip the explicit ones.
+    let t = parse(&format!(
+        "{BASE}[[links]]\na = \"h1\"\nb = \"h2\"\n[[links]]\na = \"h1:eth0\"\nb = \"h2\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        (t.links[0].a.ifname.as_str(), t.links[1].b.ifname.as_str()),
+        ("eth1", "eth1")
+    );
+}
+
+#[test]
+fn interface_names_over_15_bytes() {
+    let text = format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", ifname = \"a-very-long-name0\" }}\nb = \"h2\"\n"
+    );
+    let (line, col, msg) = problem(&text);
+    assert_eq!((line, col), (5, 29));
+    assert!(
+        msg.contains("17 bytes long; the kernel takes at most 15"),
+        "{msg}"
+    );
+    // The default host name LAB-NODE must fit too.
+    let text = "name = \"a-long-lab-name\"\n[nodes.h1]\n[[links]]\na = \"h1\"\nb = \"host\"\n";
+    let (line, _, msg) = problem(text);
+    assert_eq!(line, 5);
+    assert!(msg.contains("a host end needs an ifname"), "{msg}");
+}
+
+#[test]
+fn addresses_that_do_not_parse() {
+    let text = format!("{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\", \"10.0.0.300/24\"] }}\nb = \"h2\"\n");
+    let (line, col, msg) = problem(&text);
+    assert_eq!((line, col), (5, 48));
+    assert_eq!(msg, "\"10.0.0.300/24\": not an IPv4 or IPv6 address");
+    let text = format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1\"] }}\nb = \"h2\"\n"
+    );
+    assert!(problem(&text).2.contains("no prefix length"));
+    let text = format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"fd00::1/129\"] }}\nb = \"h2\"\n"
+    );
+    assert!(problem(&text).2.contains("prefix length"));
+    // The same address twice in one node.
+    let text = format!("{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\nb = \"h2\"\n[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\nb = \"h2\"\n");
+    let e = parse(&text).unwrap_err();
+    assert_eq!(
+        e.first().message,
+        "address 10.0.0.1 is on both h1:eth0 and h1:eth1"
+    );
+}
+
+#[test]
+fn routes() {
+    let base = format!("{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\nb = {{ node = \"h2\", addresses = [\"10.0.0.2/24\"] }}\n");
+    let with = |route: &str| format!("{base}[[nodes.h1.routes]]\n{route}\n");
+    assert!(parse(&with("to = \"default\"\nvia = \"10.0.0.2\"")).is_ok());
+    assert!(parse(&with("to = \"10.9.0.0/16\"\ndev = \"eth0\"")).is_ok());
+
+    let (line, col, msg) = problem(&with("to = \"default\"\nvia = \"10.0.5.1\""));
+    assert_eq!((line, col), (9, 7));
+    assert_eq!(
+        msg,
+        "gateway 10.0.5.1 is not on any subnet of h1 (its subnets: 10.0.0.0/24)"
+    );
+    let (_, _, msg) = problem(&with("to = \"10.9.0.1/16\"\nvia = \"10.0.0.2\""));
+    assert_eq!(
+        msg,
+        "10.9.0.1/16 has host bits set: the network is 10.9.0.0/16"
+    );
+    let (_, _, msg) = problem(&with("to = \"10.9.0.0/16\"\ndev = \"eth7\""));
+    assert_eq!(
+        msg,
+        "node h1 has no interface \"eth7\" (its interfaces are: eth0)"
+    );
+    let (_, _, msg) = problem(&with("to = \"10.9.0.0/16\""));
+    assert_eq!(msg, "a route needs a gateway (via) or an interface (dev)");
+    let (_, _, msg) = problem(&with("to = \"fd00::/64\"\nvia = \"10.0.0.2\""));
+    assert!(msg.contains("not of the same family"), "{msg}");
+    let (_, _, msg) = problem(&with("to = \"default\"\nvia = \"fe80::1\""));
+    assert!(msg.contains("link-local"), "{msg}");
+    assert!(parse(&with("to = \"default\"\nvia = \"fe80::1\"\ndev = \"eth0\"")).is_ok());
+}
+
+#[test]
+fn sysctls_and_names() {
+    let (line, col, msg) =
+        problem("name = \"t\"\n[nodes.h1]\nsysctls = { \"kernel.panic\" = 1 }\n");
+    assert_eq!((line, col), (3, 13));
+    assert!(msg.contains("not a network sysctl"), "{msg}");
+    let (_, _, msg) = problem("name = \"t\"\n[nodes.h1.sysctls]\nnet.ipv4.ip_forward = 1.5\n");
+    assert!(msg.contains("not a float"), "{msg}");
+    let t = parse("name = \"t\"\n[nodes.h1.sysctls]\nnet.ipv4.ip_forward = true\n\"net.ipv6.conf.all.forwarding\" = \"1\"\n").unwrap();
+    assert_eq!(
+        t.nodes[0].sysctls[0],
+        ("net.ipv4.ip_forward".into(), "1".into())
+    );
+    assert_eq!(t.nodes[0].sysctls[1].0, "net.ipv6.conf.all.forwarding");
+
+    let (_, col, msg) = problem("name = \"t/x\"\n");
+    assert_eq!(col, 8);
+    assert!(msg.starts_with("invalid lab name"), "{msg}");
+    let (_, _, msg) = problem("name = \"t\"\n[nodes.host]\n");
+    assert!(msg.contains("reserved"), "{msg}");
+}
+
+#[test]
+fn bridges() {
+    let text = format!(
+        "{BASE}[nodes.h2.bridges.br0]\nmembers = [\"eth5\"]\n[[links]]\na = \"h1\"\nb = \"h2\"\n"
+    );
+    let (line, col, msg) = problem(&text);
+    assert_eq!((line, col), (5, 12));
+    assert_eq!(msg, "\"eth5\" is not a link end in h2");
+    let text = format!("{BASE}[[links]]\na = {{ node = \"h1\", bridge = \"br0\" }}\nb = \"h2\"\n");
+    assert_eq!(
+        problem(&text).2,
+        "unknown bridge \"br0\" in h1 (it has no bridges)"
+    );
+}
+
+#[test]
+fn many_problems_at_once_in_file_order() {
+    let text =
+        format!("{BASE}[[links]]\na = \"h7\"\nb = {{ node = \"h2\", addresses = [\"x\"] }}\n");
+    let e = parse(&text).unwrap_err();
+    let lines: Vec<usize> = e
+        .problems()
+        .iter()
+        .map(|p| p.location.as_ref().unwrap().line)
+        .collect();
+    assert_eq!(lines, [5, 6]);
+}
+
+#[test]
+fn renamed() {
+    let t = parse("name = \"a\"\n[nodes.h1]\n[[links]]\na = \"h1\"\nb = \"host\"\n").unwrap();
+    assert_eq!(t.links[0].b.ifname, "a-h1");
+    let u = t.renamed("b2").unwrap();
+    assert_eq!(u.nodes[0].namespace, "b2-h1");
+    assert_eq!(u.links[0].b.ifname, "b2-h1");
+    assert!(t.renamed("much-too-long-name").is_err());
+}
