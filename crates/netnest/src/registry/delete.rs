@@ -27,8 +27,9 @@ impl Registry {
         // before the permission check).
         if let Err(e) = rustix::fs::accessat(CWD, &self.dir, Access::WRITE_OK, AtFlags::EACCESS) {
             let why = match rustix::fs::lstat(&path) {
-                Err(missing) => missing,
-                Ok(_) => e,
+                // Only for EACCES: a read-only mount (EROFS) comes before the lookup in unlink.
+                Err(missing) if e == rustix::io::Errno::ACCESS => missing,
+                _ => e,
             };
             return Err(Error::at(Op::Remove, &path, why));
         }
