@@ -6,7 +6,8 @@
 //!   the word where it stops (changing the words after it changes nothing), nor past a wrong
 //!   option; `--x` is read as `-x`; a wrong option is reported with exactly the word given;
 //!   `Verb::lookup` is "the first keyword of `ip netns`'s table that the word abbreviates", the
-//!   table written out independently from spec §1.4; `parse_s32` is iproute2's `get_s32`, checked
+//!   table written out independently from spec §1.4, netnest's own keywords (`lab`, `prune`,
+//!   `inspect`) after all of it; `parse_s32` is iproute2's `get_s32`, checked
 //!   against glibc's own `strtol`; `is_pid` is "every byte a digit";
 //! * **the JSON writer** (`output.rs`): for records of arbitrary bytes and any `i64`, the output
 //!   parses back (with iproute2's escaping rules: only `\t \n \r \f \b \\ \"` escaped, every other
@@ -168,7 +169,13 @@ fn parse_never_panics_and_never_reads_past_its_stop() {
         // that is not an option (or just after `--`). (The usage may come from a value missing at
         // the end, which a longer command line supplies.)
         let tail: Vec<OsString> = random_argv(&mut rng);
-        match &parsed {
+        // `-n NAME` options before an option that ends the parse switch first: the same.
+        let ending = match &parsed {
+            Parsed::SwitchThen(_, outcome) => outcome.as_ref(),
+            other => other,
+        };
+        match ending {
+            Parsed::SwitchThen(..) => panic!("nested SwitchThen for {argv:?}"),
             Parsed::Run(_, first) if *first < argv.len() => {
                 stopped_early += 1;
                 let mut changed = argv[..=*first].to_vec();
@@ -243,16 +250,25 @@ const IP_NETNS_ORDER: [(&str, Verb); 13] = [
     ("attach", Verb::Attach),
 ];
 
+/// netnest's own keywords, which come after all of `ip`'s (so none of `ip`'s abbreviations
+/// changes meaning).
+const NETNEST_OWN: [(&str, Verb); 3] = [
+    ("lab", Verb::Lab),
+    ("prune", Verb::Prune),
+    ("inspect", Verb::Inspect),
+];
+
 #[test]
 fn verb_lookup_is_the_first_keyword_abbreviated() {
     let model = |word: &[u8]| {
         IP_NETNS_ORDER
             .iter()
+            .chain(NETNEST_OWN.iter())
             .find(|(k, _)| !word.is_empty() && k.as_bytes().starts_with(word))
             .map(|&(_, v)| v)
     };
     // Every prefix of every keyword, and random words from their letters.
-    for (k, _) in IP_NETNS_ORDER {
+    for (k, _) in IP_NETNS_ORDER.iter().chain(NETNEST_OWN.iter()) {
         for end in 0..=k.len() + 1 {
             let mut w = k.as_bytes()[..end.min(k.len())].to_vec();
             if end > k.len() {
@@ -269,7 +285,7 @@ fn verb_lookup_is_the_first_keyword_abbreviated() {
     let mut rng = Rng::new(0x7665_7262_7370_7265);
     for _ in 0..scaled(50_000) {
         let len = rng.below(9);
-        let w = rng.bytes(len, b"listhowdaexcpnmrfy-");
+        let w = rng.bytes(len, b"listhowdaexcpnmrfyub-");
         assert_eq!(
             Verb::lookup(&w),
             model(&w),
