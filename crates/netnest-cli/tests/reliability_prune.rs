@@ -1,23 +1,22 @@
 //! `netnest prune`: removing the stale entries that an interrupted `add`, `attach` or `delete`
-//! leaves in `/run/netns` (issue 7). The library has `Registry::prune()`; the subcommand is to be
-//! wired by the CLI's owner. These tests say what it must do, and are ignored until it exists:
+//! leaves in `/run/netns` (issue 7), through `Registry::prune()`. The tests were written before
+//! the subcommand was wired (expecting silence on success); the CLI's owner chose to print each
+//! removed name (docs/compatibility.md), and the tests now pin that:
 //!
 //! * `netnest prune` removes exactly the stale mode-0 empty regular files: not live namespaces
 //!   (bound or attached), not directories, not symlinks (to a live name or dangling), not files
 //!   with data or permission bits, not a mode-0 file with something else mounted on it;
-//! * **it prints nothing on success** and exits 0, whether or not it removed anything (like `add`
-//!   and `delete`, which print nothing either; `netnest list` before and after shows what went);
+//! * it prints each removed name on a line of its own, in directory order (`-j`:
+//!   `[{"name":…},…]`), nothing when nothing is stale, and exits 0;
 //! * a missing run directory has nothing to prune: rc 0, and the directory is not created;
 //! * a run directory that cannot be read fails as `-all delete` does: `Failed to open directory
-//!   /run/netns: %s`, rc 1; a stale file that cannot be removed fails as `delete` does:
-//!   `Cannot remove namespace file "/run/netns/NAME": %s`, rc 1, and nothing is changed;
+//!   /run/netns: %s`, rc 1; a stale file that cannot be removed fails with rc 1 and changes
+//!   nothing — with `delete`'s text, `Cannot remove namespace file "/run/netns/NAME": %s`, in the
+//!   ignored `prune_names_the_file_it_cannot_remove` (it says `Failed to open directory` today);
 //! * its keyword comes after every keyword of `ip netns` in the prefix table: `p`, `pi`, `pid` are
 //!   still `pids`; `pr`, `pru`, `prun`, `prune` are `prune` (words `ip` rejects as unknown, so no
-//!   working `ip` command line changes meaning).
-//!
-//! One test here is not ignored: every abbreviation of every `ip netns` keyword resolves in
-//! netnest as in `ip` (checked against the real `ip`), which must stay true once `prune` is in
-//! the table.
+//!   working `ip` command line changes meaning). Every abbreviation of every `ip netns` keyword
+//!   resolves in netnest as in `ip` (checked against the real `ip`).
 
 #[allow(dead_code)]
 mod common;
@@ -59,14 +58,13 @@ fn netnest(args: &[&str]) -> Vec<netnest_testkit::Arg> {
 }
 
 #[test]
-#[ignore = "netnest prune not wired yet"]
 fn prune_removes_exactly_the_stale_files() {
     let out = Sandbox::new()
         .setup(EVERY_KIND)
         .after(AFTER)
         .run(&netnest(&["prune"]));
     // `bound` is a bind mount of a regular file (mode 644 seen through the mount): not stale.
-    out.assert(&Expect::ok().after(
+    out.assert(&Expect::ok().stdout("stale2\nstale1\n").after(
         "attached f 444 0\n\
          bound f 644 0\n\
          dangling l 777 12\n\
@@ -83,7 +81,6 @@ fn prune_removes_exactly_the_stale_files() {
 }
 
 #[test]
-#[ignore = "netnest prune not wired yet"]
 fn prune_of_a_clean_directory_changes_nothing() {
     let out = Sandbox::new()
         .setup("ip netns add a; ip netns add b")
@@ -93,7 +90,6 @@ fn prune_of_a_clean_directory_changes_nothing() {
 }
 
 #[test]
-#[ignore = "netnest prune not wired yet"]
 fn prune_of_a_missing_directory_makes_nothing() {
     let out = Sandbox::new()
         .after("nn_state; ls -A /run")
@@ -102,7 +98,6 @@ fn prune_of_a_missing_directory_makes_nothing() {
 }
 
 #[test]
-#[ignore = "netnest prune not wired yet"]
 fn prune_of_a_run_directory_that_is_a_file() {
     let out = Sandbox::new()
         .setup("echo data >/run/netns")
@@ -115,60 +110,100 @@ fn prune_of_a_run_directory_that_is_a_file() {
     );
 }
 
-#[test]
-#[ignore = "netnest prune not wired yet"]
-fn prune_on_a_read_only_run_directory_changes_nothing() {
-    let out = Sandbox::new()
-        .setup("ip netns add a; : >/run/netns/stale; chmod 0 /run/netns/stale; mount -o remount,ro /run")
-        .after("nn_state")
-        .run(&netnest(&["prune"]));
-    out.assert(
-        &Expect::code(1)
-            .stderr("Cannot remove namespace file \"/run/netns/stale\": Read-only file system\n")
-            .after("a f 444\nstale f 0\n/run/netns: shared mount\nnsfs mounts: 1\n"),
-    );
+/// A stale file that cannot be removed: on a read-only `/run`, and as an unprivileged user in
+/// root's run directory. `(setup, wrapper, errno text)`.
+const CANNOT_REMOVE: [(&str, bool, &str); 2] = [
+    (
+        "ip netns add a; : >/run/netns/stale; chmod 0 /run/netns/stale; mount -o remount,ro /run",
+        false,
+        "Read-only file system",
+    ),
+    (
+        "ip netns add a; : >/run/netns/stale; chmod 0 /run/netns/stale",
+        true,
+        "Permission denied",
+    ),
+];
+
+/// The unprivileged user, with no capability left anywhere.
+const NOBODY: [&str; 5] = [
+    "setpriv",
+    "--reuid=65534",
+    "--regid=65534",
+    "--clear-groups",
+    "--inh-caps=-all",
+];
+
+fn prune_cannot_remove(setup: &str, as_nobody: bool) -> netnest_testkit::Output {
+    let mut argv: Vec<netnest_testkit::Arg> = Vec::new();
+    if as_nobody {
+        argv.extend(NOBODY.iter().map(Into::into));
+    }
+    argv.extend(netnest(&["prune"]));
+    Sandbox::new().setup(setup).after("nn_state").run(&argv)
 }
 
 #[test]
-#[ignore = "netnest prune not wired yet"]
+fn prune_that_cannot_remove_changes_nothing() {
+    for (setup, as_nobody, _) in CANNOT_REMOVE {
+        let out = prune_cannot_remove(setup, as_nobody);
+        assert_eq!((out.code, &out.stdout[..]), (1, &b""[..]), "{out:?}");
+        assert_eq!(
+            out.after, b"a f 444\nstale f 0\n/run/netns: shared mount\nnsfs mounts: 1\n",
+            "{out:?}"
+        );
+    }
+}
+
+/// The text when the stale file cannot be removed: `delete`'s, naming the file. Today `prune`
+/// prints every error as `-all delete` prints an unreadable directory (`Failed to open directory
+/// /run/netns: Read-only file system`), which names the wrong step: the directory was read.
+#[test]
+#[ignore = "bug (docs/reliability.md, CLI section): prune reports a failed removal as 'Failed to open directory'"]
+fn prune_names_the_file_it_cannot_remove() {
+    for (setup, as_nobody, why) in CANNOT_REMOVE {
+        let out = prune_cannot_remove(setup, as_nobody);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("Cannot remove namespace file \"/run/netns/stale\": {why}\n")
+        );
+    }
+}
+
+/// As an unprivileged user with nothing stale: reading the directory is all it takes.
+#[test]
 fn prune_as_an_unprivileged_user() {
-    let nobody = [
-        "setpriv",
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        "--inh-caps=-all",
-    ];
-    let mut argv: Vec<netnest_testkit::Arg> = nobody.iter().map(Into::into).collect();
+    let mut argv: Vec<netnest_testkit::Arg> = NOBODY.iter().map(Into::into).collect();
     argv.extend(netnest(&["prune"]));
-    // Nothing stale: reading the directory is all it takes.
     Sandbox::new()
         .setup("ip netns add a")
         .after("nn_state")
         .run(&argv)
         .assert(&Expect::ok().after("a f 444\n/run/netns: shared mount\nnsfs mounts: 1\n"));
-    // A stale file in root's directory: refused, as `delete` is.
+}
+
+/// `-j`: the removed names as iproute2's JSON list.
+#[test]
+fn prune_json() {
     Sandbox::new()
-        .setup("ip netns add a; : >/run/netns/stale; chmod 0 /run/netns/stale")
-        .after("nn_state")
-        .run(&argv)
-        .assert(
-            &Expect::code(1)
-                .stderr("Cannot remove namespace file \"/run/netns/stale\": Permission denied\n")
-                .after("a f 444\nstale f 0\n/run/netns: shared mount\nnsfs mounts: 1\n"),
-        );
+        .setup("mkdir /run/netns; for n in s1 's \"2'; do : >\"/run/netns/$n\"; chmod 0 \"/run/netns/$n\"; done")
+        .run(&netnest(&["-j", "prune"]))
+        .assert(&Expect::ok().stdout("[{\"name\":\"s \\\"2\"},{\"name\":\"s1\"}]\n"));
+    Sandbox::new()
+        .setup("mkdir /run/netns")
+        .run(&netnest(&["-j", "prune"]))
+        .assert(&Expect::ok().stdout("[]\n"));
 }
 
 /// `pr`… abbreviate `prune`; `p`… are still `pids`.
 #[test]
-#[ignore = "netnest prune not wired yet"]
 fn prune_abbreviations() {
     for word in ["pr", "pru", "prun", "prune"] {
         Sandbox::new()
             .setup("mkdir /run/netns; : >/run/netns/s; chmod 0 /run/netns/s")
             .after("ls -A /run/netns")
             .run(&netnest(&[word]))
-            .assert(&Expect::ok());
+            .assert(&Expect::ok().stdout("s\n"));
     }
     for word in ["p", "pi", "pid", "pids"] {
         Sandbox::new()
@@ -198,8 +233,8 @@ fn every_abbreviation_of_ip_keywords_resolves_as_in_ip() {
     for w in &words {
         sc().setup("ip netns add a").arg(w.as_str()).check();
     }
-    // And a few words that are no keyword's prefix, `prune`'s among them.
-    for w in ["pr", "prune", "lists", "x"] {
+    // And a few words that are no keyword's prefix.
+    for w in ["lists", "x", "pids-"] {
         sc().arg(w).expect(Expect::code(255).stderr(format!(
             "Command \"{w}\" is unknown, try \"ip netns help\".\n"
         )));
@@ -209,7 +244,6 @@ fn every_abbreviation_of_ip_keywords_resolves_as_in_ip() {
 
 /// The abbreviations that name `list-id`, `set` and `monitor` (the last under a time limit).
 #[test]
-#[ignore = "needs cli2: list-id, set and monitor are not implemented on main"]
 fn abbreviations_of_list_id_set_and_monitor_resolve_as_in_ip() {
     for w in ["list-", "list-i", "list-id", "se", "set"] {
         sc().setup("ip netns add a").arg(w).check();
