@@ -10,8 +10,6 @@
 //! The run directory is root's and holds a namespace; or is missing; or belongs to the user and
 //! holds a namespace and a stale entry (the user may unlink there but not unmount: `delete` of a
 //! live name is `Device or resource busy`). Root's setup makes the namespaces with `ip`.
-//!
-//! `set`, `list-id` and `monitor` land from branch `cli2`: their cells are in an ignored test.
 
 #[allow(dead_code)]
 mod common;
@@ -72,6 +70,11 @@ fn commands() -> Vec<(&'static str, Vec<Arg>)> {
         ("pids", w(&["pids", "a"])),
         ("exec", w(&["exec", "a", "true"])),
         ("-all exec", w(&["exec", "true"])),
+        ("set", w(&["set", "a", "5"])),
+        ("list-id", w(&["list-id"])),
+        ("list-id nsid", w(&["list-id", "nsid", "1"])),
+        // It watches until the time limit (or fails at its mkdir).
+        ("monitor", w(&["monitor"])),
     ]
 }
 
@@ -80,8 +83,11 @@ fn scenario(setup: &str, what: &str, args: &[Arg]) -> Scenario {
         .setup("nn_sleeper PID")
         .setup(MINE)
         .setup(setup)
-        .after(AFTER)
-        .wrap(NOBODY);
+        .after(AFTER);
+    if what == "monitor" {
+        s = s.wrap(["timeout", "0.3"]);
+    }
+    s = s.wrap(NOBODY);
     if what.starts_with("-all") {
         s = s.opt("-all");
     }
@@ -140,21 +146,11 @@ fn departure(state: &str, what: &str) -> Option<(Expect, Expect)> {
     }
 }
 
-/// Cells that fail because of a bug (docs/reliability.md, CLI section): they are in
-/// `delete_of_a_missing_name_says_no_such_file`, ignored until the library is fixed.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    ("root's, with a namespace", "delete a missing name"),
-    ("root's, with a namespace", "delete a stale entry"),
-];
-
 #[test]
 fn every_command_as_an_unprivileged_user() {
     let mut cells: Vec<Cell> = Vec::new();
     for &(state, setup) in STATES {
         for (what, args) in commands() {
-            if KNOWN_BUGS.contains(&(state, what)) {
-                continue;
-            }
             cells.push((
                 format!("{what}, the run directory {state}"),
                 Box::new(move || {
@@ -214,18 +210,10 @@ fn the_messages_of_spec_8() {
 }
 
 /// As an unprivileged user, `delete` of a name that does not exist in root's run directory:
-/// `ip` says `No such file or directory` (the kernel's unlink looks the name up before it checks
-/// the permission); netnest says `Permission denied`, because `Registry::delete` checks that the
-/// directory is writable (`faccessat(W_OK)`) before anything else, so that a delete that cannot
-/// unlink keeps its namespace. A script that tolerates "no such name" breaks.
+/// `No such file or directory`, as `ip` (the kernel's unlink looks the name up before it checks
+/// the permission). netnest said `Permission denied` until 30685d9 (found by this test).
 #[test]
-#[ignore = "bug (docs/reliability.md, CLI section): Registry::delete reports EACCES where unlink reports ENOENT"]
 fn delete_of_a_missing_name_says_no_such_file() {
-    for (state, what) in KNOWN_BUGS {
-        let setup = STATES.iter().find(|(s, _)| s == state).unwrap().1;
-        let args = commands().into_iter().find(|(w, _)| w == what).unwrap().1;
-        scenario(setup, what, &args).check();
-    }
     sc().setup("ip netns add a")
         .wrap(NOBODY)
         .args(["delete", "x"])
@@ -236,27 +224,9 @@ fn delete_of_a_missing_name_says_no_such_file() {
         );
 }
 
-/// `set` (`RTNETLINK answers: Operation not permitted`, rc 2), `list-id` and `monitor` (briefly:
-/// it watches until the time limit, or fails at its mkdir when the directory is missing).
+/// `set` without the privilege: `RTNETLINK answers: Operation not permitted`, rc 2.
 #[test]
-#[ignore = "needs cli2: set, list-id and monitor are not implemented on main"]
-fn set_list_id_and_monitor_as_an_unprivileged_user() {
-    for &(_, setup) in STATES {
-        for args in [
-            &["set", "a", "5"][..],
-            &["list-id"],
-            &["list-id", "nsid", "1"],
-        ] {
-            scenario(setup, "", &args.iter().map(Arg::from).collect::<Vec<_>>()).check();
-        }
-        let monitor = sc()
-            .setup(setup)
-            .after(AFTER)
-            .wrap(["timeout", "0.3"])
-            .wrap(NOBODY)
-            .arg("monitor");
-        monitor.check();
-    }
+fn set_says_rtnetlink_answers() {
     sc().setup("ip netns add a")
         .wrap(NOBODY)
         .args(["set", "a", "5"])

@@ -5,8 +5,6 @@
 //! stdout, stderr and exit code, and the same state afterwards (every file under `/run` with its
 //! type, mode and size, the propagation mount, the nsfs mounts), so nothing is left half-made.
 //! Where netnest departs on purpose (docs/compatibility.md) the cell says so and pins both sides.
-//!
-//! `set`, `list-id` and `monitor` land from branch `cli2`: their cells are in an ignored test.
 
 #[allow(dead_code)]
 mod common;
@@ -72,6 +70,11 @@ fn commands() -> Vec<(&'static str, Vec<Arg>)> {
         ("pids", w(&["pids", "a"])),
         ("exec", w(&["exec", "a", "true"])),
         ("-all exec", w(&["exec", "true"])),
+        ("set", w(&["set", "a", "5"])),
+        ("list-id", w(&["list-id"])),
+        ("list-id nsid", w(&["list-id", "nsid", "1"])),
+        // It watches until the time limit (or fails at its mkdir).
+        ("monitor", w(&["monitor"])),
     ]
 }
 
@@ -83,6 +86,9 @@ fn scenario(state: &str, what: &str, args: &[Arg]) -> Scenario {
     }
     if what.ends_with("-j") {
         s = s.opt("-j");
+    }
+    if what == "monitor" {
+        s = s.wrap(["timeout", "0.3"]);
     }
     s.args(args)
 }
@@ -151,22 +157,4 @@ fn every_command_in_every_run_directory_state() {
         "figures: rundir.every_command_in_every_run_directory_state cells={}",
         cells.len()
     );
-}
-
-/// `set`, `list-id` and `monitor` (under a time limit) in the same states.
-#[test]
-#[ignore = "needs cli2: set, list-id and monitor are not implemented on main"]
-fn set_list_id_and_monitor_in_every_run_directory_state() {
-    for &(_, setup) in STATES {
-        for args in [
-            &["set", "a", "5"][..],
-            &["list-id"],
-            &["list-id", "nsid", "1"],
-        ] {
-            scenario(setup, "", &args.iter().map(Arg::from).collect::<Vec<_>>()).check();
-        }
-        scenario(setup, "", &[Arg::from("monitor")])
-            .wrap(["timeout", "0.3"])
-            .check();
-    }
 }
