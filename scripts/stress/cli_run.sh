@@ -11,7 +11,7 @@
 #   hostile     crates/netnest-cli/tests/reliability_hostile.rs  names as argv bytes, batch files, -all
 #   rundir      crates/netnest-cli/tests/reliability_rundir.rs   run directory states vs ip
 #   privileges  crates/netnest-cli/tests/reliability_privileges.rs  as uid 65534 vs ip
-#   prune       crates/netnest-cli/tests/reliability_prune.rs    abbreviations vs ip (prune itself: ignored)
+#   prune       crates/netnest-cli/tests/reliability_prune.rs    netnest prune; abbreviations vs ip
 #   parsers     crates/netnest-cli/src/proptests.rs              grammar, strtol oracle, JSON writer
 #   netlink     crates/netnest/tests/fuzz_netlink.rs             reply parser fuzzing, kernel requests
 #

@@ -1,6 +1,6 @@
 //! Reliability, the run directory in bad states, through the CLI (issue 7): every command, with
 //! `/run/netns` missing, a regular file, a symlink (to a directory, dangling), on a read-only
-//! `/run` (missing, or holding a namespace and a stale entry), and on a full filesystem (no inode
+//! `/run` (missing, or holding namespaces), and on a full filesystem (no inode
 //! for the directory, no inode for a file, no data block left), against `ip netns` 6.1: the same
 //! stdout, stderr and exit code, and the same state afterwards (every file under `/run` with its
 //! type, mode and size, the propagation mount, the nsfs mounts), so nothing is left half-made.
