@@ -12,7 +12,7 @@
 //! * a run directory that cannot be read fails as `-all delete` does: `Failed to open directory
 //!   /run/netns: %s`, rc 1; a stale file that cannot be removed fails with rc 1 and changes
 //!   nothing — with `delete`'s text, `Cannot remove namespace file "/run/netns/NAME": %s`, in the
-//!   ignored `prune_names_the_file_it_cannot_remove` (it says `Failed to open directory` today);
+//!   `prune_names_the_file_it_cannot_remove` (fixed: it once said `Failed to open directory`);
 //! * its keyword comes after every keyword of `ip netns` in the prefix table: `p`, `pi`, `pid` are
 //!   still `pids`; `pr`, `pru`, `prun`, `prune` are `prune` (words `ip` rejects as unknown, so no
 //!   working `ip` command line changes meaning). Every abbreviation of every `ip netns` keyword
@@ -155,11 +155,9 @@ fn prune_that_cannot_remove_changes_nothing() {
     }
 }
 
-/// The text when the stale file cannot be removed: `delete`'s, naming the file. Today `prune`
-/// prints every error as `-all delete` prints an unreadable directory (`Failed to open directory
-/// /run/netns: Read-only file system`), which names the wrong step: the directory was read.
+/// The text when the stale file cannot be removed: `delete`'s, naming the file (it once printed
+/// every error as `-all delete` prints an unreadable directory, naming the wrong step).
 #[test]
-#[ignore = "bug (docs/reliability.md, CLI section): prune reports a failed removal as 'Failed to open directory'"]
 fn prune_names_the_file_it_cannot_remove() {
     for (setup, as_nobody, why) in CANNOT_REMOVE {
         let out = prune_cannot_remove(setup, as_nobody);
