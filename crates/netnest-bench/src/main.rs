@@ -1,148 +1,288 @@
-//! The side-by-side bench (`scripts/bench`): netnest against `ip netns`, `ip -batch`, pyroute2 and
-//! the kernel floor, interleaved in one run (A B A B …, several rounds), medians and spread, with
-//! a pause between rounds for the kernel's asynchronous namespace teardown. Prints a Markdown
-//! table of ratios (netnest / peer) with the absolute medians beside them.
-//!
-//! It must run as root inside a sandbox (its own mount and network namespaces, a tmpfs on `/run`):
-//! `scripts/bench` arranges that. Groups: `cli`, `lib`, `pyroute2`, `lab`.
+//! `netnest-bench`: the side-by-side bench's driver. Run it through `scripts/bench`, which builds
+//! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
 //!
 //! ```text
-//! netnest-bench [--quick] [--only GROUP]... [--rounds N] [--netnest PATH] [--ext4-dir DIR]
+//! netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH]
+//!               [--ext4-dir DIR] [--full | --quick | --smoke] [--only GROUP,…]
+//!               [--rounds N] [--markdown FILE] [--python PYTHON]
 //! ```
+//!
+//! The first `--netnest` build that answers `-V` is the one under test (labelled `netnest`; the
+//! targets are judged on it); later ones and `--variant`s are compared with the peers beside it.
+//!
+//! Groups: `cli` (start-up, add, delete, exec), `list` (list, identify, pids at 10/100/1000
+//! namespaces, with and without nsids), `batch` (`-batch`), `floor` (the library against the
+//! kernel floor), `pyroute2` (the library against pyroute2), `lab` (the lab against `ip`
+//! scripts). Exit code: 0 when every case ran (missed targets are reported, not failures), 1 when
+//! a case failed, 2 for a bad command line or when not in a sandbox.
 
-mod cli_group;
-mod floor;
-mod lab_group;
-mod lib_group;
-mod pyroute2_group;
-mod report;
-mod stats;
+mod groups;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::process::ExitCode;
 
-/// The reference `ip`.
-pub const IP: &str = "/usr/sbin/ip";
+use netnest_bench::report::{self, Case};
+use netnest_bench::{sandbox, spawn};
 
-/// What to run and how much.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Rounds per case.
-    pub rounds: usize,
-    /// A tiny run (CI's smoke test).
-    pub quick: bool,
-    /// The `netnest` binary.
-    pub netnest: String,
-    /// A directory on the root (ext4) file system for the library's create case, if given.
-    pub ext4_dir: Option<PathBuf>,
-    /// The groups to run (all when empty).
-    pub only: Vec<String>,
-}
+use groups::{Env, Size};
 
-impl Config {
-    /// The namespace counts of the `list` cases.
-    pub fn list_sizes(&self) -> &'static [usize] {
-        if self.quick {
-            &[10]
-        } else {
-            &[10, 100, 1000]
+const GROUPS: [&str; 6] = ["cli", "list", "batch", "floor", "pyroute2", "lab"];
+
+const USAGE: &str =
+    "usage: netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
+[--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--rounds N] [--markdown FILE] [--python PYTHON]
+groups: cli list batch floor pyroute2 lab";
+
+fn main() -> ExitCode {
+    let env = match parse(std::env::args().skip(1).collect()) {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("netnest-bench: {e}\n{USAGE}");
+            return ExitCode::from(2);
         }
-    }
-
-    /// The lines of the `-batch` cases.
-    pub fn batch_size(&self) -> usize {
-        if self.quick {
-            20
-        } else {
-            200
-        }
-    }
-
-    /// Nodes of the lab cases.
-    pub fn lab_nodes(&self) -> usize {
-        if self.quick {
-            10
-        } else {
-            200
-        }
-    }
-
-    /// Rounds of the lab cases (each takes seconds for the script of `ip`).
-    pub fn lab_rounds(&self) -> usize {
-        if self.quick {
-            1
-        } else {
-            self.rounds.clamp(1, 5)
-        }
-    }
-
-    /// Where the library's create/delete case runs: the sandbox's tmpfs, and ext4 if given.
-    pub fn run_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs = vec![PathBuf::from("/run/bench-lib")];
-        dirs.extend(self.ext4_dir.clone());
-        dirs
-    }
-
-    fn wants(&self, group: &str) -> bool {
-        self.only.is_empty() || self.only.iter().any(|g| g == group)
-    }
-}
-
-/// Waits for the kernel to finish tearing down the namespaces of the last round.
-pub fn settle(cfg: &Config) {
-    std::thread::sleep(if cfg.quick {
-        Duration::from_millis(50)
-    } else {
-        Duration::from_millis(800)
-    });
-}
-
-fn main() {
-    let mut cfg = Config {
-        rounds: 10,
-        quick: false,
-        netnest: "netnest".into(),
-        ext4_dir: None,
-        only: Vec::new(),
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => {
-                cfg.quick = true;
-                cfg.rounds = 2;
-            }
-            "--rounds" => {
-                cfg.rounds = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .expect("--rounds N")
-            }
-            "--only" => cfg.only.push(args.next().expect("--only GROUP")),
-            "--netnest" => cfg.netnest = args.next().expect("--netnest PATH"),
-            "--ext4-dir" => cfg.ext4_dir = Some(args.next().expect("--ext4-dir DIR").into()),
-            other => panic!("unknown argument {other:?}"),
+    if let Err(e) = sandbox::check().and_then(|()| sandbox::mark()) {
+        eprintln!("netnest-bench: refusing to run: {e}");
+        return ExitCode::from(2);
+    }
+    let mut env = env;
+    // A build that does not answer -V as netnest does (a musl build whose `main` ignores its
+    // arguments, say) would time the wrong thing: left out, with the reason. The first candidate
+    // of --netnest that answers is the build under test; the others become variants.
+    let mut dropped = Vec::new();
+    let mut answers = |label: &str, path: &std::path::Path| {
+        let (rc, out, err) = spawn::output(&[path.as_os_str(), "-V".as_ref()]);
+        let ok = rc == 0 && out.starts_with("netnest utility");
+        if !ok {
+            dropped.push(format!(
+                "{label} ({}) left out: `-V` printed {:?} {:?} (rc {rc})",
+                path.display(),
+                out.trim(),
+                err.trim()
+            ));
+        }
+        ok
+    };
+    let mut under_test = None;
+    let mut others = Vec::new();
+    for (label, path) in std::mem::take(&mut env.candidates) {
+        let name = if label.is_empty() {
+            "netnest".to_string()
+        } else {
+            format!("netnest ({label})")
+        };
+        if !answers(&name, &path) {
+            continue;
+        }
+        if under_test.is_none() {
+            under_test = Some((label, path));
+        } else {
+            others.push((name, path));
         }
     }
-    let mut rows = Vec::new();
-    if cfg.wants("cli") {
-        cli_group::run(&cfg, &mut rows);
+    env.variants.retain(|(label, path)| answers(label, path));
+    let Some((label, path)) = under_test else {
+        eprintln!(
+            "netnest-bench: no --netnest build answers -V:\n{}",
+            dropped.join("\n")
+        );
+        return ExitCode::from(2);
+    };
+    env.netnest = path;
+    env.built = label;
+    others.append(&mut env.variants);
+    env.variants = others;
+    let header = machine(&env);
+    println!("{header}");
+    for d in &dropped {
+        println!("note: {d}");
     }
-    if cfg.wants("lib") {
-        lib_group::run(&cfg, &mut rows);
+    let mut cases: Vec<Case> = Vec::new();
+    for group in GROUPS {
+        if !env.only.is_empty() && !env.only.iter().any(|g| g == group) {
+            continue;
+        }
+        eprintln!("== {group}");
+        let before = cases.len();
+        match group {
+            "cli" => groups::cli::run(&env, &mut cases),
+            "list" => groups::list::run(&env, &mut cases),
+            "batch" => groups::batch::run(&env, &mut cases),
+            "floor" => groups::floor::run(&env, &mut cases),
+            "pyroute2" => groups::pyroute2::run(&env, &mut cases),
+            "lab" => groups::lab::run(&env, &mut cases),
+            _ => unreachable!(),
+        }
+        // Progress on stderr, so a long run shows where it is.
+        eprint!("{}", report::text(&report::lines(&cases[before..])));
     }
-    if cfg.wants("pyroute2") {
-        pyroute2_group::run(&cfg, &mut rows);
+    let lines = report::lines(&cases);
+    println!("\n{}", report::text(&lines));
+    for case in &cases {
+        if let Some(note) = &case.note {
+            println!("note: {} {}: {note}", case.group, case.name);
+        }
     }
-    if cfg.wants("lab") {
-        lab_group::run(&cfg, &mut rows);
+    let (summary, met, missed) = report::targets(&lines);
+    println!("\ntargets: {met} met, {missed} missed\n{summary}");
+    if let Some(path) = &env.markdown {
+        let mut md = format!("```text\n{header}```\n\n");
+        for d in &dropped {
+            md.push_str(&format!("Note: {d}\n\n"));
+        }
+        md.push_str(&report::markdown(&lines));
+        for case in &cases {
+            if let Some(note) = &case.note {
+                md.push_str(&format!("\n* {} {}: {note}", case.group, case.name));
+            }
+        }
+        md.push('\n');
+        if let Err(e) = std::fs::write(path, md) {
+            eprintln!("netnest-bench: {}: {e}", path.display());
+        }
     }
-    report::print(&rows);
-    let missed = rows.iter().filter(|r| r.met() == Some(false)).count();
-    eprintln!(
-        "{} cases, {} with a target, {} missed",
-        rows.len(),
-        rows.iter().filter(|r| r.target.is_some()).count(),
-        missed
-    );
+    let failed = cases
+        .iter()
+        .any(|c| matches!(c.outcome, report::Outcome::Failed(_)));
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn parse(args: Vec<String>) -> Result<Env, String> {
+    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
+    let mut variants = Vec::new();
+    let mut floors = Vec::new();
+    let mut ip = PathBuf::from("/usr/sbin/ip");
+    let mut ext4 = None;
+    let mut size = Size::full();
+    let mut only = Vec::new();
+    let mut markdown = None;
+    let mut python = "python3".to_string();
+    let mut rounds = None;
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--netnest" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').unwrap_or(("", &v));
+                candidates.push((label.to_string(), PathBuf::from(path)));
+            }
+            "--variant" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').ok_or("--variant LABEL=PATH")?;
+                variants.push((format!("netnest ({label})"), PathBuf::from(path)));
+            }
+            "--floor" => {
+                let v = value()?;
+                let (label, path) = v.split_once('=').unwrap_or(("", &v));
+                let label = if label.is_empty() {
+                    "floor command".to_string()
+                } else {
+                    format!("floor command ({label})")
+                };
+                floors.push((label, PathBuf::from(path)));
+            }
+            "--ip" => ip = PathBuf::from(value()?),
+            "--ext4-dir" => ext4 = Some(PathBuf::from(value()?)),
+            "--full" => size = Size::full(),
+            "--quick" => size = Size::quick(),
+            "--smoke" => size = Size::smoke(),
+            "--only" => {
+                for g in value()?.split(',').filter(|g| !g.is_empty()) {
+                    if !GROUPS.contains(&g) {
+                        return Err(format!("unknown group {g:?}"));
+                    }
+                    only.push(g.to_string());
+                }
+            }
+            "--markdown" => markdown = Some(PathBuf::from(value()?)),
+            "--rounds" => {
+                let n: usize = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
+                rounds = Some(n.max(1));
+            }
+            "--python" => python = value()?,
+            "-h" | "--help" => return Err("help".into()),
+            _ => return Err(format!("unknown argument {arg:?}")),
+        }
+    }
+    if let Some(n) = rounds {
+        size.with_rounds(n);
+    }
+    if candidates.is_empty() {
+        return Err("--netnest PATH is required".into());
+    }
+    // The first candidate is the build under test until `main` has checked which answer -V.
+    let netnest = candidates[0].1.clone();
+    Ok(Env {
+        netnest,
+        candidates,
+        built: String::new(),
+        variants,
+        floors,
+        ip,
+        ext4,
+        size,
+        only,
+        markdown,
+        python,
+    })
+}
+
+/// Date, machine, versions and sizes: the header of every report.
+fn machine(env: &Env) -> String {
+    let first_line = |argv: &[&str]| {
+        spawn::output(argv)
+            .1
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let uname = netnest::rustix::system::uname();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    let nproc = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let py = spawn::output(&[
+        env.python.as_str(),
+        "-c",
+        "import sys, pyroute2; print(sys.version.split()[0], pyroute2.__version__)",
+    ]);
+    let py = if py.0 == 0 {
+        let v: Vec<&str> = py.1.split_whitespace().collect();
+        format!(
+            "python {} pyroute2 {}",
+            v.first().unwrap_or(&"?"),
+            v.get(1).unwrap_or(&"?")
+        )
+    } else {
+        "pyroute2 not available".to_string()
+    };
+    format!(
+        "date: {}\nmachine: nproc {nproc}, {cpu}, Linux {}\npeers: {}, {py}\nnetnest: {}{}\nsize: {} ({})\n",
+        first_line(&["date", "-u", "+%Y-%m-%d %H:%M UTC"]),
+        uname.release().to_string_lossy(),
+        first_line(&[env.ip.to_string_lossy().as_ref(), "-V"]),
+        if env.built.is_empty() {
+            env.netnest.display().to_string()
+        } else {
+            format!("{} ({})", env.netnest.display(), env.built)
+        },
+        env.variants
+            .iter()
+            .map(|(l, p)| format!(", {l}: {}", p.display()))
+            .collect::<String>(),
+        env.size.name,
+        env.size.describe(),
+    )
 }
