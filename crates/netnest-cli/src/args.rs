@@ -19,8 +19,9 @@ pub struct Options {
     pub force: bool,
     /// `-batch FILE` (`-` is stdin).
     pub batch: Option<OsString>,
-    /// `-netns NAME`, given at least once (`None` inside when the word is missing).
-    pub netns: Option<Option<OsString>>,
+    /// Each `-netns NAME`, in order (`None` when the word is missing): `ip` switches at each one,
+    /// while it reads the options.
+    pub netns: Vec<Option<OsString>>,
 }
 
 /// What the command line asks for.
@@ -34,6 +35,8 @@ pub enum Parsed {
     Usage,
     /// A wrong option: a message, rc 255.
     Error(ArgError),
+    /// `-n NAME` options came before the option that ended the parse: switch, then this.
+    SwitchThen(Vec<Option<OsString>>, Box<Parsed>),
 }
 
 /// A wrong global option.
@@ -55,6 +58,18 @@ pub fn matches(word: &[u8], keyword: &str) -> bool {
 /// Parses the global options, as `ip`'s main loop does: until the first word that does not start
 /// with `-`, or `--`; `--x` is read as `-x`.
 pub fn parse(args: &[OsString]) -> Parsed {
+    let mut switches = Vec::new();
+    match parse_options(args, &mut switches) {
+        // The `-n`s before the option that ends the parse still switch first, as in ip.
+        outcome @ (Parsed::Version | Parsed::Usage | Parsed::Error(_)) if !switches.is_empty() => {
+            Parsed::SwitchThen(switches, Box::new(outcome))
+        }
+        outcome => outcome,
+    }
+}
+
+/// [`parse`], recording each `-n` in `switches` as it is read.
+fn parse_options(args: &[OsString], switches: &mut Vec<Option<OsString>>) -> Parsed {
     let mut opts = Options::default();
     let mut i = 0;
     while let Some(arg) = args.get(i) {
@@ -133,8 +148,8 @@ pub fn parse(args: &[OsString]) -> Parsed {
         } else if is("-help") {
             return Parsed::Usage;
         } else if is("-netns") {
-            // TODO(issue: `-n NAME`): switch namespaces here, while parsing, as ip does.
-            opts.netns = Some(value.map(OsStr::to_owned));
+            opts.netns.push(value.map(OsStr::to_owned));
+            switches.push(value.map(OsStr::to_owned));
             i += 1;
         } else if is("-Numeric") {
             // Ignored.
@@ -424,8 +439,12 @@ mod tests {
 
     #[test]
     fn netns_option_is_recorded() {
-        assert_eq!(run(&["-n", "x", "list"]).0.netns, Some(Some("x".into())));
-        assert_eq!(run(&["-netns"]).0.netns, Some(None));
+        assert_eq!(run(&["-n", "x", "list"]).0.netns, vec![Some("x".into())]);
+        assert_eq!(run(&["-netns"]).0.netns, vec![None]);
+        assert_eq!(
+            run(&["-n", "x", "-n", "y", "list"]).0.netns,
+            vec![Some("x".into()), Some("y".into())]
+        );
     }
 
     #[test]

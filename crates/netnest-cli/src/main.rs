@@ -30,6 +30,8 @@ mod cmd;
 mod errno;
 mod messages;
 mod output;
+#[cfg(test)]
+mod proptests;
 mod sys;
 
 use std::ffi::OsString;
@@ -53,33 +55,18 @@ extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
 fn run(argv: Vec<OsString>) -> Status {
     let (opts, first) = match args::parse(&argv) {
         Parsed::Run(opts, first) => (opts, first),
-        Parsed::Version => {
-            let mut out = output::Stdout::new();
-            out.write(messages::VERSION.as_bytes());
-            out.flush();
-            return Status::Exit(0);
+        Parsed::SwitchThen(switches, outcome) => {
+            let ctx = Ctx::new(args::Options::default());
+            if let Some(failed) = switch(&ctx, &switches) {
+                return failed;
+            }
+            return ended(*outcome);
         }
-        Parsed::Usage => {
-            messages::usage();
-            return Status::Exit(255);
-        }
-        Parsed::Error(e) => {
-            messages::arg_error(&e);
-            return Status::Exit(255);
-        }
+        outcome => return ended(outcome),
     };
     let mut ctx = Ctx::new(opts);
-    match &ctx.opts.netns {
-        None => {}
-        // ip prints `Cannot open network namespace "(null)"` here; netnest says what is missing.
-        Some(None) => {
-            messages::incomplete();
-            return Status::Exit(255);
-        }
-        Some(Some(name)) if !cmd::switch::netns_switch(&ctx.registry, name.as_bytes()) => {
-            return Status::Exit(255);
-        }
-        Some(Some(_)) => {}
+    if let Some(failed) = switch(&ctx, &ctx.opts.netns) {
+        return failed;
     }
     let status = match ctx.opts.batch.take() {
         // As in ip, words after the options are ignored in batch mode.
@@ -95,6 +82,46 @@ fn run(argv: Vec<OsString>) -> Status {
     };
     ctx.out.flush();
     status
+}
+
+/// Each `-n NAME`, in order, as `ip` switches while it reads its options; the status to end with
+/// if one fails.
+fn switch(ctx: &Ctx, switches: &[Option<OsString>]) -> Option<Status> {
+    for name in switches {
+        match name {
+            // ip prints `Cannot open network namespace "(null)"` here; netnest says what is
+            // missing.
+            None => {
+                messages::incomplete();
+                return Some(Status::Exit(255));
+            }
+            Some(name) if !cmd::switch::netns_switch(&ctx.registry, name.as_bytes()) => {
+                return Some(Status::Exit(255));
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// A parse that ended before any command: `-V`, the usage, or an option error.
+fn ended(outcome: Parsed) -> Status {
+    match outcome {
+        Parsed::Version => {
+            let mut out = output::Stdout::new();
+            out.write(messages::VERSION.as_bytes());
+            out.flush();
+            Status::Exit(0)
+        }
+        Parsed::Error(e) => {
+            messages::arg_error(&e);
+            Status::Exit(255)
+        }
+        _ => {
+            messages::usage();
+            Status::Exit(255)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@
 //! list`, `try "ip netns help"`, `try "ip -help"`), netnest names itself (`Usage:\tnetnest list`,
 //! `try "netnest help"`, `try "netnest -help"`). See `netnest_testkit::differential`.
 //!
-//! Deliberate differences (DESIGN.md, "Where netnest departs") are in `mod departures`, each
-//! recording what `ip` does and asserting what netnest does instead.
+//! Deliberate differences (DESIGN.md, "Where netnest departs") are in `mod departures`, or next
+//! to their subcommand's cases (`list_id`, `monitor`, `netns_opt`), each recording what `ip` does
+//! and asserting what netnest does instead (`Scenario::differs`).
 //!
 //! Batch files are written with `netns …` lines, which both programs accept (`ip -batch FILE
 //! netns` ignores the words after the file, so the reference runs as `ip -batch FILE netns`).
@@ -44,11 +45,19 @@ mod help_and_errors;
 mod identify;
 #[path = "differential/list.rs"]
 mod list;
+#[path = "differential/list_id.rs"]
+mod list_id;
+#[path = "differential/monitor.rs"]
+mod monitor;
 #[path = "differential/names.rs"]
 mod names;
-#[path = "differential/nsid_commands.rs"]
-mod nsid_commands;
+#[path = "differential/netns_opt.rs"]
+mod netns_opt;
+#[path = "differential/nsid.rs"]
+mod nsid;
 #[path = "differential/nsids_and_stale_entries.rs"]
 mod nsids_and_stale_entries;
 #[path = "differential/pids.rs"]
 mod pids;
+#[path = "differential/set.rs"]
+mod set;

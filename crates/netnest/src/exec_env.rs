@@ -82,11 +82,17 @@ impl ExecEnv {
     }
 
     /// The environment for `ns` under the name `name`, with the `/etc` files of `etc_dir/NAME/`.
-    pub fn with_ns(ns: NetNs, name: &Name, etc_dir: &Path) -> ExecEnv {
+    ///
+    /// `name` is usually a [`Name`]; any bytes without NUL are taken, as `ip -n` takes a path
+    /// under the run directory (`ip -n dir/x`): it is then the sysfs source and the path under
+    /// `etc_dir`. A name with a NUL byte gets an empty sysfs source and no `/etc` binds.
+    pub fn with_ns(ns: NetNs, name: impl AsRef<OsStr>, etc_dir: &Path) -> ExecEnv {
+        let name = name.as_ref();
+        let etc = etc_binds(etc_dir, name);
         ExecEnv {
             ns,
-            name: CString::new(name.as_bytes()).expect("a Name has no NUL byte"),
-            etc: etc_binds(etc_dir, name),
+            name: CString::new(name.as_bytes()).unwrap_or_default(),
+            etc,
             keep_cgroup: true,
         }
     }
@@ -170,11 +176,11 @@ impl ExecEnv {
 
 /// The entries of `etc_dir/NAME/` in directory order, as source/target pairs. iproute2 skips names
 /// of 255 bytes or more here, and a missing directory is no error.
-fn etc_binds(etc_dir: &Path, name: &Name) -> Vec<EtcBind> {
-    if name.as_bytes().len() >= NAME_MAX {
+fn etc_binds(etc_dir: &Path, name: &OsStr) -> Vec<EtcBind> {
+    if name.as_bytes().len() >= NAME_MAX || name.as_bytes().contains(&0) {
         return Vec::new();
     }
-    let dir: PathBuf = etc_dir.join(name.as_os_str());
+    let dir: PathBuf = etc_dir.join(name);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };

@@ -28,12 +28,8 @@ pub fn run(ctx: &mut Ctx) -> Status {
         };
         nsids::lookup_all(ctx, &mut sock, &names)
     };
-    // ip's first pass (netns_map_init): one message per stale entry.
-    for lookup in &lookups {
-        if let Lookup::Failed(e) = lookup {
-            messages::netlink_talk(e);
-        }
-    }
+    // ip's first pass (netns_map_init, once per process): one message per stale entry.
+    nsids::map_init(ctx, true, &names, &lookups);
     let format = ctx.format();
     let mut printer = Printer::new(&mut ctx.out, format);
     for (i, name) in names.iter().enumerate() {

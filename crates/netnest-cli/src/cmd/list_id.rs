@@ -29,18 +29,16 @@ struct Filters {
 
 /// Parses the filters (exact keywords), then dumps or queries.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let names = ctx.registry.names().unwrap_or_default();
+    let listed = ctx.registry.names();
+    let readable = listed.is_ok();
+    let names = listed.unwrap_or_default();
     let mut rtnsh = match nsids::socket(false) {
         Ok(sock) => sock,
         Err(status) => return status,
     };
     let lookups = nsids::lookup_all(ctx, &mut rtnsh, &names);
-    // ip's netns_map_init: one message per stale entry.
-    for lookup in &lookups {
-        if let Lookup::Failed(e) = lookup {
-            messages::netlink_talk(e);
-        }
-    }
+    // ip's netns_map_init (once per process): one message per stale entry.
+    nsids::map_init(ctx, readable, &names, &lookups);
     // As in ip, the name cache is made (and its errors printed) before the arguments are read.
     let filters = match parse(args) {
         Ok(filters) => filters,
@@ -51,7 +49,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     // target's own table (asked through a socket opened inside it), when the target has a name.
     let target_lookups = filters
         .target
-        .and_then(|t| names_by_id.iter().find(|(id, _)| *id == t))
+        .and_then(|t| names_by_id.iter().find(|(id, _)| *id == t).cloned())
         .and_then(|(_, name)| {
             ctx.registry
                 .open(&netnest::Name::new(name.as_os_str()).ok()?)
@@ -88,30 +86,70 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
     };
     let format = ctx.format();
+    let mut cache = ctx.names.take().unwrap_or_default();
     let mut out = Printer::new(&mut ctx.out, format);
     for record in &records {
+        // The name shown: the peer's, by its id here if it has one, else by its id in the
+        // target's table.
         let name = match record.current_nsid {
-            // The peer's id here, if it has one; else its id in the target's table.
             Some(current) if current >= 0 => find(&names_by_id, current),
             Some(_) => find(&target_names, record.nsid),
             None => find(&names_by_id, record.nsid),
         };
-        print(&mut out, record, name, &lookups);
+        print(&mut out, record, name.as_ref(), || {
+            remember(&mut cache, record, &names, &lookups)
+        });
     }
     out.finish();
+    ctx.names = Some(cache);
     Status::Ok
 }
 
+/// What ip's name cache does for a record, for the messages it prints and the names it keeps
+/// for the rest of a batch: a name found in the cache (by `current-nsid`, else `nsid`) is taken
+/// out; otherwise ip rescans the directory for an entry with the record's `nsid`, printing the
+/// error of each stale entry before it, and puts what it finds back (without a target).
+fn remember(
+    cache: &mut Vec<(i32, OsString)>,
+    record: &NsidRecord,
+    names: &[OsString],
+    lookups: &[Lookup],
+) {
+    let key = record.current_nsid.unwrap_or(record.nsid);
+    if let Some(at) = cache.iter().position(|(id, _)| *id == key) {
+        cache.remove(at);
+        return;
+    }
+    for (name, lookup) in names.iter().zip(lookups) {
+        match lookup {
+            Lookup::Failed(e) => messages::netlink_talk(e),
+            Lookup::Id(Some(id)) if *id == record.nsid => {
+                if record.current_nsid.is_none() {
+                    cache.push((*id, name.clone()));
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The name that has `id` in `names`.
-fn find<'a>(names: &[(i32, &'a OsString)], id: i32) -> Option<&'a OsString> {
+fn find(names: &[(i32, OsString)], id: i32) -> Option<OsString> {
     names
         .iter()
         .find(|(known, _)| *known == id)
-        .map(|&(_, name)| name)
+        .map(|(_, name)| name.clone())
 }
 
-/// One record, as `print_nsid` writes it (and flushes it), with the name found for it.
-fn print(out: &mut Printer<'_>, record: &NsidRecord, name: Option<&OsString>, lookups: &[Lookup]) {
+/// One record, as `print_nsid` writes it (and flushes it), with the name found for it; `lookup`
+/// runs where ip looks the name up (its messages land there on a terminal).
+fn print(
+    out: &mut Printer<'_>,
+    record: &NsidRecord,
+    name: Option<&OsString>,
+    lookup: impl FnOnce(),
+) {
     out.open();
     match record.assigned() {
         Some(nsid) => out.int("nsid", "nsid ", nsid.into(), " "),
@@ -124,23 +162,11 @@ fn print(out: &mut Printer<'_>, record: &NsidRecord, name: Option<&OsString>, lo
             out.int("current-nsid", "current-nsid ", current.into(), " ");
         }
     }
-    match name {
-        Some(name) => {
-            out.plain("(iproute2 netns name: ");
-            out.string("name", name.as_bytes());
-            out.plain(")");
-        }
-        // ip rescans the directory here, asking for each entry's id again until one has the
-        // record's nsid: its stale entries (those before such a match) say so once more.
-        None => {
-            for lookup in lookups {
-                match lookup {
-                    Lookup::Failed(e) => messages::netlink_talk(e),
-                    Lookup::Id(Some(id)) if *id == record.nsid => break,
-                    _ => {}
-                }
-            }
-        }
+    lookup();
+    if let Some(name) = name {
+        out.plain("(iproute2 netns name: ");
+        out.string("name", name.as_bytes());
+        out.plain(")");
     }
     out.plain("\n");
     out.close();

@@ -69,6 +69,10 @@ pub struct Ctx {
     pub registry: Registry,
     /// Running the lines of `-batch FILE` (where `exec` forks, as `ip`'s does).
     pub in_batch: bool,
+    /// `ip`'s name cache (nsid → first name in directory order), which lives as long as the
+    /// process: filled by the first `list` or `list-id` that can read the run directory (`None`
+    /// until then); `list-id` takes out the names it prints and puts back those it finds again.
+    pub names: Option<Vec<(i32, OsString)>>,
 }
 
 impl Ctx {
@@ -84,6 +88,7 @@ impl Ctx {
             out: Stdout::new(),
             registry,
             in_batch: false,
+            names: None,
         }
     }
 

@@ -62,13 +62,9 @@ pub fn lookup_all(ctx: &Ctx, sock: &mut Socket, names: &[OsString]) -> Vec<Looku
             .iter()
             .map(|name| {
                 let dir = dir.as_ref()?;
-                netnest::rustix::fs::openat(
-                    dir,
-                    name.as_os_str(),
-                    OFlags::RDONLY | OFlags::CLOEXEC,
-                    Mode::empty(),
-                )
-                .ok()
+                // O_NONBLOCK: a FIFO would block the open for ever (ip hangs there).
+                let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+                netnest::rustix::fs::openat(dir, name.as_os_str(), flags, Mode::empty()).ok()
             })
             .collect();
         let open: Vec<_> = files.iter().flatten().map(|f| f.as_fd()).collect();
@@ -103,16 +99,30 @@ pub fn lookup_all(ctx: &Ctx, sock: &mut Socket, names: &[OsString]) -> Vec<Looku
     all
 }
 
-/// The first name (in directory order) of each nsid, as iproute2's `netns_map_init` keeps them:
-/// `list-id` shows that name, and so does `identify` in netnest.
-pub fn first_names<'a>(names: &'a [OsString], lookups: &[Lookup]) -> Vec<(i32, &'a OsString)> {
-    let mut map: Vec<(i32, &OsString)> = Vec::new();
+/// The first name (in directory order) of each nsid, as iproute2's `netns_map_init` keeps them.
+pub fn first_names(names: &[OsString], lookups: &[Lookup]) -> Vec<(i32, OsString)> {
+    let mut map: Vec<(i32, OsString)> = Vec::new();
     for (name, lookup) in names.iter().zip(lookups) {
         if let Some(id) = lookup.id() {
             if !map.iter().any(|(known, _)| *known == id) {
-                map.push((id, name));
+                map.push((id, name.clone()));
             }
         }
     }
     map
+}
+
+/// `netns_map_init`: the first `list`/`list-id` of the process fills the name cache from this
+/// run's `lookups`, printing the error of each stale entry; later ones do nothing. `false` (and
+/// nothing done) when the run directory could not be read, so a later command fills it.
+pub fn map_init(ctx: &mut Ctx, readable: bool, names: &[OsString], lookups: &[Lookup]) {
+    if ctx.names.is_some() || !readable {
+        return;
+    }
+    for lookup in lookups {
+        if let Lookup::Failed(e) = lookup {
+            messages::netlink_talk(e);
+        }
+    }
+    ctx.names = Some(first_names(names, lookups));
 }

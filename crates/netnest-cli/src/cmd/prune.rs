@@ -14,6 +14,13 @@ use crate::output::Printer;
 pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
     let pruned = match ctx.registry.prune() {
         Ok(pruned) => pruned,
+        // A stale file that could not be removed is named as `delete` names it; anything else
+        // is the directory that could not be read, as for `-all delete`.
+        Err(e) if e.op() == netnest::Op::Remove => {
+            let name = e.path().and_then(|p| p.file_name()).unwrap_or_default();
+            messages::delete_failed(ctx.dir(), name.as_bytes(), &e);
+            return Status::FAILED;
+        }
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
             return Status::FAILED;

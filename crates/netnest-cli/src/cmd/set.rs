@@ -50,6 +50,20 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Status::FAILED;
         }
     };
+    // ip then opens the namespace a second time for the request, and a name with a `/` (reachable
+    // with -all, which skips the name check) as a path of its own: if that fails, rc 1, silently.
+    let file = if name.as_bytes().contains(&b'/') {
+        match netnest::rustix::fs::open(
+            name.as_os_str(),
+            netnest::rustix::fs::OFlags::RDONLY | netnest::rustix::fs::OFlags::CLOEXEC,
+            netnest::rustix::fs::Mode::empty(),
+        ) {
+            Ok(file) => file,
+            Err(_) => return Status::FAILED,
+        }
+    } else {
+        file
+    };
     let mut sock = match nsids::socket(true) {
         Ok(sock) => sock,
         Err(status) => return status,

@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use netnest::{ExecEnv, ExecStep, Name, NetNs, Op, Registry, NETNS_ETC_DIR};
+use netnest::{ExecEnv, ExecStep, NetNs, Op, Registry, NETNS_ETC_DIR};
 
 use crate::errno;
 use crate::messages;
@@ -30,12 +30,8 @@ pub fn netns_switch(registry: &Registry, name: &[u8]) -> bool {
             return false;
         }
     };
-    // A path that reached a namespace through a subdirectory (`-n dir/x`) is no name of ours.
-    let Ok(valid) = Name::new(OsStr::from_bytes(name)) else {
-        messages::setns_failed(name, libc::EINVAL);
-        return false;
-    };
-    let env = ExecEnv::with_ns(ns, &valid, Path::new(NETNS_ETC_DIR));
+    // Not necessarily a Name: `-n dir/x` reaches a namespace in a subdirectory, as in ip.
+    let env = ExecEnv::with_ns(ns, OsStr::from_bytes(name), Path::new(NETNS_ETC_DIR));
     let result = env.apply(&mut |bind, e| {
         print(&[
             b"Bind ",

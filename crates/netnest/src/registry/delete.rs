@@ -22,9 +22,17 @@ impl Registry {
     #[doc(alias = "DeleteNamed", alias = "remove")]
     pub fn delete(&self, name: &Name) -> Result<()> {
         let path = self.path(name);
-        // Unlinking needs write access to the directory: check it before unmounting anything.
-        rustix::fs::accessat(CWD, &self.dir, Access::WRITE_OK, AtFlags::EACCESS)
-            .map_err(|e| Error::at(Op::Remove, &path, e))?;
+        // Unlinking needs write access to the directory: check it before unmounting anything. A
+        // name that does not exist is reported as such first, as unlink would (lookup comes
+        // before the permission check).
+        if let Err(e) = rustix::fs::accessat(CWD, &self.dir, Access::WRITE_OK, AtFlags::EACCESS) {
+            let why = match rustix::fs::lstat(&path) {
+                // Only for EACCES: a read-only mount (EROFS) comes before the lookup in unlink.
+                Err(missing) if e == rustix::io::Errno::ACCESS => missing,
+                _ => e,
+            };
+            return Err(Error::at(Op::Remove, &path, why));
+        }
         // As iproute2: the unmount's result is ignored (EINVAL for a stale file); unlink decides.
         let _ = rustix::mount::unmount(&path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW);
         rustix::fs::unlink(&path).map_err(|e| Error::at(Op::Remove, &path, e))
