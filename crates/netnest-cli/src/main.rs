@@ -46,8 +46,17 @@ use cmd::{Ctx, Status};
 #[cfg(not(test))]
 #[allow(unsafe_code)]
 #[no_mangle]
-extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
-    let argv: Vec<OsString> = std::env::args_os().skip(1).collect();
+extern "C" fn main(argc: i32, argv: *const *const std::ffi::c_char) -> i32 {
+    use std::os::unix::ffi::OsStringExt;
+    // The arguments come from the C runtime: without Rust's `main`, `std::env::args_os()` is
+    // empty on musl (glibc alone hands them to the standard library before `main`).
+    let argv: Vec<OsString> = (1..usize::try_from(argc).unwrap_or(0))
+        .map(|i| {
+            // SAFETY: the C runtime passes `argc` valid NUL-terminated strings in `argv`.
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            OsString::from_vec(arg.to_bytes().to_vec())
+        })
+        .collect();
     i32::from(run(argv).code())
 }
 

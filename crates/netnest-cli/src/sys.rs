@@ -5,7 +5,7 @@
 //!
 //! `netnest` is single-threaded (nothing in the command starts a thread), so after `fork` the child
 //! may allocate and print as the parent does. `execvp` gets NUL-terminated strings and a
-//! NULL-terminated array that live across the call. These and `errno.rs` are the binary's only
+//! NULL-terminated array that live across the call. These and the C `main` (its arguments) are the binary's only
 //! `unsafe` code.
 #![allow(unsafe_code)]
 
@@ -30,7 +30,38 @@ pub fn execvp(argv: &[OsString]) -> io::Error {
     // SAFETY: `ptrs` is a NULL-terminated array of pointers to NUL-terminated strings owned by
     // `args`, and both outlive the call; on success execvp does not return.
     unsafe { libc::execvp(ptrs[0], ptrs.as_ptr()) };
-    io::Error::last_os_error()
+    let e = io::Error::last_os_error();
+    if e.raw_os_error() != Some(libc::ENOEXEC) {
+        return e;
+    }
+    // A file without a `#!` line: glibc's execvp runs it with /bin/sh itself; musl's reports
+    // ENOEXEC. Do what glibc does, so both builds behave as `ip` does.
+    let Some(path) = find_in_path(&args[0]) else {
+        return e;
+    };
+    let sh = c"/bin/sh";
+    let mut sh_ptrs: Vec<*const libc::c_char> = vec![sh.as_ptr(), path.as_ptr()];
+    sh_ptrs.extend(args[1..].iter().map(|a| a.as_ptr()));
+    sh_ptrs.push(std::ptr::null());
+    // SAFETY: as above: NUL-terminated strings and a NULL-terminated array that outlive the call.
+    unsafe { libc::execv(sh.as_ptr(), sh_ptrs.as_ptr()) };
+    e
+}
+
+/// The file `execvp` found for `command`: itself if it holds a `/`, else the first executable
+/// `DIR/command` along `PATH` (glibc's default path when `PATH` is unset).
+fn find_in_path(command: &CString) -> Option<CString> {
+    let bytes = command.as_bytes();
+    if bytes.contains(&b'/') {
+        return Some(command.clone());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/bin:/usr/bin".into());
+    path.as_bytes().split(|&b| b == b':').find_map(|dir| {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        let candidate = CString::new([dir, b"/", bytes].concat()).ok()?;
+        let ok = rustix::fs::access(candidate.as_c_str(), rustix::fs::Access::EXEC_OK).is_ok();
+        ok.then_some(candidate)
+    })
 }
 
 /// Which side of a fork we are on.

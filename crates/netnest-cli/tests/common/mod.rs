@@ -7,7 +7,11 @@ use netnest_testkit::Scenario;
 
 /// A scenario comparing `ip netns` with this crate's `netnest` binary.
 pub fn sc() -> Scenario {
-    Scenario::new(env!("CARGO_BIN_EXE_netnest"))
+    // NETNEST_DIFF_BIN runs the suite against another build (CI: the musl one).
+    match std::env::var_os("NETNEST_DIFF_BIN") {
+        Some(bin) => Scenario::new(bin),
+        None => Scenario::new(env!("CARGO_BIN_EXE_netnest")),
+    }
 }
 
 /// `ip netns help` (to stderr, rc 255), as iproute2 6.1 prints it.
