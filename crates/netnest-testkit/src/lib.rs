@@ -41,6 +41,7 @@ mod output;
 pub mod privileged;
 mod sandbox;
 mod scenario;
+pub mod stress;
 
 pub use arg::Arg;
 pub use differential::{netnest_form, selftest, SELFTEST_ENV};
