@@ -37,6 +37,7 @@
 mod arg;
 pub mod differential;
 mod fixtures;
+pub mod mountinfo;
 mod output;
 pub mod privileged;
 mod sandbox;

@@ -275,62 +275,8 @@ impl Drop for Sleeper {
 // ---------------------------------------------------------------------------------------------
 // Mounts.
 
-/// One line of `/proc/self/mountinfo`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mount {
-    pub id: u64,
-    pub parent: u64,
-    pub point: PathBuf,
-    /// The optional fields (`shared:N`, `master:N`…).
-    pub optional: Vec<String>,
-    pub fstype: String,
-}
-
-impl Mount {
-    /// The peer group, if the mount is shared.
-    pub fn peer_group(&self) -> Option<&str> {
-        self.optional.iter().find_map(|o| o.strip_prefix("shared:"))
-    }
-}
-
-/// The mounts of this process's mount namespace.
-pub fn mounts() -> Vec<Mount> {
-    let info = std::fs::read("/proc/self/mountinfo").expect("reading mountinfo");
-    info.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
-            let dash = fields.iter().position(|f| *f == b"-").expect("mountinfo");
-            let text = |f: &[u8]| String::from_utf8_lossy(f).into_owned();
-            Mount {
-                id: text(fields[0]).parse().unwrap(),
-                parent: text(fields[1]).parse().unwrap(),
-                point: PathBuf::from(OsString::from_vec(unescape(fields[4]))),
-                optional: fields[6..dash].iter().map(|f| text(f)).collect(),
-                fstype: text(fields[dash + 1]),
-            }
-        })
-        .collect()
-}
-
-/// Decodes mountinfo's `\ooo` escapes.
-fn unescape(field: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(field.len());
-    let mut i = 0;
-    while i < field.len() {
-        match field.get(i + 1..i + 4) {
-            Some(d) if field[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)) => {
-                out.push(d.iter().fold(0u8, |n, c| n.wrapping_mul(8) + (c - b'0')));
-                i += 4;
-            }
-            _ => {
-                out.push(field[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
+#[allow(unused_imports)]
+pub use netnest_testkit::mountinfo::{mounts, Mount};
 
 /// Mount points as `(point, fstype)`, sorted: what a command must not change outside the run
 /// directory.

@@ -22,7 +22,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -169,47 +169,8 @@ impl Drop for Worker {
 // ---------------------------------------------------------------------------------------------
 // Mounts.
 
-/// One line of `/proc/self/mountinfo`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mount {
-    pub id: u64,
-    pub parent: u64,
-    pub root: PathBuf,
-    pub point: PathBuf,
-    pub options: String,
-    pub optional: Vec<String>,
-    pub fstype: String,
-    pub source: String,
-}
-
-impl Mount {
-    pub fn is_shared(&self) -> bool {
-        self.optional.iter().any(|o| o.starts_with("shared:"))
-    }
-}
-
-/// The mounts of this process's mount namespace.
-pub fn mounts() -> Vec<Mount> {
-    let info = std::fs::read("/proc/self/mountinfo").expect("reading mountinfo");
-    info.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
-            let dash = fields.iter().position(|f| *f == b"-").expect("mountinfo");
-            let text = |f: &[u8]| String::from_utf8_lossy(f).into_owned();
-            Mount {
-                id: text(fields[0]).parse().unwrap(),
-                parent: text(fields[1]).parse().unwrap(),
-                root: PathBuf::from(OsString::from_vec(unescape(fields[3]))),
-                point: PathBuf::from(OsString::from_vec(unescape(fields[4]))),
-                options: text(fields[5]),
-                optional: fields[6..dash].iter().map(|f| text(f)).collect(),
-                fstype: text(fields[dash + 1]),
-                source: text(fields[dash + 2]),
-            }
-        })
-        .collect()
-}
+#[allow(unused_imports)]
+pub use netnest_testkit::mountinfo::{mounts, Mount};
 
 /// Mounts whose mount point is exactly `path`.
 pub fn mounts_at(path: &Path) -> Vec<Mount> {
@@ -230,25 +191,6 @@ pub fn nsfs_mounts() -> Vec<Mount> {
         .into_iter()
         .filter(|m| m.fstype == "nsfs")
         .collect()
-}
-
-/// Decodes mountinfo's `\ooo` escapes.
-fn unescape(field: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(field.len());
-    let mut i = 0;
-    while i < field.len() {
-        match field.get(i + 1..i + 4) {
-            Some(d) if field[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)) => {
-                out.push(d.iter().fold(0u8, |n, c| n.wrapping_mul(8) + (c - b'0')));
-                i += 4;
-            }
-            _ => {
-                out.push(field[i]);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
