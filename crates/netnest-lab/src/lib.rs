@@ -55,6 +55,7 @@ pub mod cli;
 mod error;
 mod file;
 pub mod generate;
+pub mod graph;
 mod lab;
 pub mod names;
 mod options;

@@ -124,7 +124,30 @@ fn tcp_expectations_see_listeners() {
     lab.down().unwrap();
 }
 
+fn svg_of_a_lab_has_its_nodes_bridges_and_links() {
+    let t = shapes::linear(&unique("gr"), 3, Switches::InHost).unwrap();
+    let svg = match netnest_lab::graph::svg(&t) {
+        Ok(svg) => svg,
+        Err(netnest_lab::graph::SvgError::NoGraphviz) => {
+            eprintln!("skipped: Graphviz's dot is not installed");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    assert!(svg.contains("<svg"), "{svg}");
+    // Three hosts, three bridges and the host; three host links, two trunks, three dashed
+    // bridge-to-host lines.
+    let nodes = svg.matches("<g id=\"node").count();
+    let edges = svg.matches("<g id=\"edge").count();
+    assert_eq!((nodes, edges), (3 + 3 + 1, 3 + 2 + 3), "{svg}");
+    for h in ["h1", "h2", "h3"] {
+        assert!(svg.contains(&format!("<title>{h}</title>")), "{svg}");
+    }
+    assert!(svg.contains(">10.0.0.3/8</text>"), "{svg}");
+}
+
 netnest_testkit::main!(
+    svg_of_a_lab_has_its_nodes_bridges_and_links,
     every_shape_passes_pingall,
     pingall_over_fifty_nodes_takes_under_a_second,
     a_link_down_fails_pingall_and_expectations_say_which,
