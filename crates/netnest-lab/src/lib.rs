@@ -56,6 +56,7 @@ mod error;
 mod file;
 pub mod generate;
 pub mod graph;
+pub mod impair;
 mod lab;
 pub mod names;
 mod options;

@@ -146,7 +146,80 @@ fn svg_of_a_lab_has_its_nodes_bridges_and_links() {
     assert!(svg.contains(">10.0.0.3/8</text>"), "{svg}");
 }
 
+/// Sends `bytes` over TCP from node `from` to `to_addr`:5001 in node `to`; returns how long the
+/// receiver took to get them.
+fn transfer(lab: &Lab, from: &str, to: &str, to_addr: &str, bytes: usize) -> Duration {
+    use std::io::{Read, Write};
+    let addr: std::net::SocketAddr = format!("{to_addr}:5001").parse().unwrap();
+    let listener = lab.run(to, || TcpListener::bind(addr)).unwrap().unwrap();
+    let receiver = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let start = Instant::now();
+        let (mut got, mut buf) = (0, vec![0u8; 64 * 1024]);
+        while got < bytes {
+            match conn.read(&mut buf).unwrap() {
+                0 => break,
+                n => got += n,
+            }
+        }
+        assert_eq!(got, bytes);
+        start.elapsed()
+    });
+    let mut conn = lab
+        .run(from, || std::net::TcpStream::connect(addr))
+        .unwrap()
+        .unwrap();
+    conn.write_all(&vec![1u8; bytes]).unwrap();
+    drop(conn);
+    receiver.join().unwrap()
+}
+
+fn a_rate_on_a_lab_link_bounds_a_transfer() {
+    use netnest_lab::impair::Impairment;
+    let lab = shapes::star(&unique("ra"), 2, Switches::InNodes)
+        .unwrap()
+        .up()
+        .unwrap();
+    let rate = 16_000_000u64;
+    let bytes = 3_000_000usize;
+    let impairment = Impairment::from_words(&["rate", "16mbit"]).unwrap();
+    let mut ipr = netnest::IpRoute::in_netns(lab.node("h1")).unwrap();
+    let eth0 = ipr.link_index("eth0").unwrap();
+    impairment.apply(&mut ipr, eth0).unwrap();
+    let took = transfer(&lab, "h1", "h2", "10.0.0.2", bytes);
+    let expected = Duration::from_secs_f64(bytes as f64 * 8.0 / rate as f64);
+    eprintln!("rate 16mbit: {bytes} bytes in {took:?} (expected {expected:?})");
+    assert!(took >= expected.mul_f64(0.9), "{took:?} < {expected:?}");
+    assert!(took <= expected.mul_f64(2.0), "{took:?} > 2 × {expected:?}");
+    // Cleared: back to full speed.
+    Impairment::default().apply(&mut ipr, eth0).unwrap();
+    let fast = transfer(&lab, "h1", "h2", "10.0.0.2", bytes);
+    assert!(fast < expected / 2, "{fast:?}");
+    // netem: applied where the kernel has it, refused with ENOENT where not.
+    let delay = Impairment::from_words(&["delay", "30ms"]).unwrap();
+    match netnest::netlink::netem_available().unwrap() {
+        true => {
+            delay.apply(&mut ipr, eth0).unwrap();
+            let probes = probe_nodes(&lab);
+            let rtt = netnest::probe::ping(
+                &probes[1].netns,
+                &[probes[2].addresses[0]],
+                Duration::from_secs(1),
+            )
+            .unwrap();
+            assert!(rtt[0].unwrap() >= Duration::from_millis(30));
+        }
+        false => {
+            let e = delay.apply(&mut ipr, eth0).unwrap_err();
+            assert_eq!(e.raw_os_error(), Some(2), "{e}");
+            eprintln!("skipped: no netem in this kernel");
+        }
+    }
+    lab.down().unwrap();
+}
+
 netnest_testkit::main!(
+    a_rate_on_a_lab_link_bounds_a_transfer,
     svg_of_a_lab_has_its_nodes_bridges_and_links,
     every_shape_passes_pingall,
     pingall_over_fifty_nodes_takes_under_a_second,
