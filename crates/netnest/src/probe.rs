@@ -16,7 +16,7 @@ use rustix::io::Errno;
 use rustix::net::{self as net, ipproto, AddressFamily, RecvFlags, SendFlags, SocketType};
 
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
+use crate::NetNs;
 
 const ECHO_REQUEST_V4: u8 = 8;
 const ECHO_REPLY_V4: u8 = 0;

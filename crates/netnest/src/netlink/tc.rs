@@ -19,7 +19,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use super::iproute::IpRoute;
 use super::link::LinkRef;
 use crate::error::Result;
-use crate::handle::NetNs;
+use crate::NetNs;
 
 const TCA_OPTIONS: u16 = 2;
 const TCA_TBF_PARMS: u16 = 1;
