@@ -61,11 +61,35 @@ fn help_is_on_stdout_with_rc_0_and_names_everything() {
     assert!(out.stderr.is_empty());
     let help = text(&out.stdout);
     for word in [
-        "list", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "list-id",
-        "lab", "prune", "inspect", "container:ID", "completions", "-all", "-json", "-pretty",
-        "-netns NAME", "-batch FILE", "-force", "-Version", "--version", "man netnest",
+        "list",
+        "add",
+        "attach",
+        "set",
+        "delete",
+        "identify",
+        "pids",
+        "exec",
+        "monitor",
+        "list-id",
+        "lab",
+        "prune",
+        "inspect",
+        "container:ID",
+        "completions",
+        "-all",
+        "-json",
+        "-pretty",
+        "-netns NAME",
+        "-batch FILE",
+        "-force",
+        "-Version",
+        "--version",
+        "man netnest",
     ] {
-        assert!(help.contains(word), "--help does not mention {word}:\n{help}");
+        assert!(
+            help.contains(word),
+            "--help does not mention {word}:\n{help}"
+        );
     }
 }
 
@@ -111,7 +135,11 @@ fn version_names_the_build() {
         assert_eq!(out.status.code(), Some(0));
         let line = text(&out.stdout);
         assert!(
-            line.starts_with(concat!("netnest utility, netnest-", env!("CARGO_PKG_VERSION"), ", ")),
+            line.starts_with(concat!(
+                "netnest utility, netnest-",
+                env!("CARGO_PKG_VERSION"),
+                ", "
+            )),
             "{line}"
         );
         assert!(line.contains("glibc") || line.contains("musl"), "{line}");
@@ -222,7 +250,10 @@ fn bash_completes_subcommands_options_names_labs_nodes_and_files() {
         ("netnest completions ", &["bash", "fish", "zsh"]),
         ("netnest list-id ", &["nsid", "target-nsid"]),
         ("netnest help inspe", &["inspect"]),
-        ("netnest lab ", &["--help", "down", "exec", "help", "status", "up"]),
+        (
+            "netnest lab ",
+            &["--help", "down", "exec", "help", "status", "up"],
+        ),
         ("netnest lab st ", &["trio"]),
         ("netnest lab -j status ", &["trio"]),
         ("netnest lab down ", &["labs", "star.toml", "trio"]),
@@ -257,7 +288,11 @@ fn fish_completes_names_and_nodes() {
     let run = run_dir(&scratch);
     let script = scratch.0.join("netnest.fish");
     std::fs::write(&script, netnest(&["completions", "fish"]).stdout).unwrap();
-    let check = Command::new("fish").arg("-n").arg(&script).output().unwrap();
+    let check = Command::new("fish")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(check.status.success(), "fish -n: {}", text(&check.stderr));
     let cases: &[(&str, &[&str])] = &[
         ("netnest delete bl", &["black", "blue"]),
@@ -268,10 +303,7 @@ fn fish_completes_names_and_nodes() {
     ];
     let mut wrong = Vec::new();
     for (line, expected) in cases {
-        let program = format!(
-            "source '{}'; complete -C '{line}'",
-            script.display()
-        );
+        let program = format!("source '{}'; complete -C '{line}'", script.display());
         let out = Command::new("fish")
             .args(["--no-config", "-c", &program])
             .env("NETNEST_RUN_DIR", &run)
@@ -283,7 +315,10 @@ fn fish_completes_names_and_nodes() {
             .collect();
         found.sort();
         if found != *expected {
-            wrong.push(format!("{line:?}: {found:?} (stderr {}), expected {expected:?}", text(&out.stderr)));
+            wrong.push(format!(
+                "{line:?}: {found:?} (stderr {}), expected {expected:?}",
+                text(&out.stderr)
+            ));
         }
     }
     assert!(wrong.is_empty(), "fish completion:\n{}", wrong.join("\n"));
@@ -327,7 +362,11 @@ fn man_pages_render_without_warnings() {
                 .arg(&path)
                 .output()
                 .unwrap();
-            assert!(out.status.success() && out.stderr.is_empty(), "groff {page}: {}", text(&out.stderr));
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "groff {page}: {}",
+                text(&out.stderr)
+            );
         }
         if have("mandoc") {
             let out = Command::new("mandoc")
@@ -356,7 +395,11 @@ fn install_and_uninstall_under_a_prefix() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(out.status.success(), "scripts/install {extra:?}: {}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "scripts/install {extra:?}: {}",
+            text(&out.stderr)
+        );
     };
     install(&["--bin", NETNEST]);
     let files = [
@@ -372,7 +415,10 @@ fn install_and_uninstall_under_a_prefix() {
         assert!(path.is_file(), "{f} was not installed");
         assert!(std::fs::metadata(&path).unwrap().len() > 0, "{f} is empty");
     }
-    let out = Command::new(prefix.join("bin/netnest")).arg("--version").output().unwrap();
+    let out = Command::new(prefix.join("bin/netnest"))
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(text(&out.stdout).starts_with("netnest utility"));
     // man finds the installed page.
     if have("man") {

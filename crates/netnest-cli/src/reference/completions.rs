@@ -90,11 +90,7 @@ fn option_table() -> Vec<(String, char, String)> {
         .iter()
         .map(|spec| {
             let rule = if spec.rule == Rule::Exact { 'e' } else { 'p' };
-            (
-                spec.name.to_owned(),
-                rule,
-                option_kind(spec.arg).to_owned(),
-            )
+            (spec.name.to_owned(), rule, option_kind(spec.arg).to_owned())
         })
         .collect()
 }
@@ -320,7 +316,11 @@ pub fn zsh() -> String {
     s.push_str("local -a _netnest_subcommands _netnest_options _netnest_lab_subcommands\n");
     s.push_str("_netnest_subcommands=(");
     for spec in VERBS {
-        let _ = write!(s, " {}", zsh_quote(&format!("{}:{}", spec.keyword, spec.help)));
+        let _ = write!(
+            s,
+            " {}",
+            zsh_quote(&format!("{}:{}", spec.keyword, spec.help))
+        );
     }
     s.push_str(" )\n_netnest_options=(");
     for spec in OPTIONS {
@@ -489,11 +489,19 @@ pub fn fish() -> String {
     );
     s.push_str("set -g __netnest_subcommands");
     for spec in VERBS {
-        let _ = write!(s, " {}", fish_quote(&format!("{}\t{}", spec.keyword, spec.help)));
+        let _ = write!(
+            s,
+            " {}",
+            fish_quote(&format!("{}\t{}", spec.keyword, spec.help))
+        );
     }
     s.push_str("\nset -g __netnest_options");
     for spec in OPTIONS {
-        let _ = write!(s, " {}", fish_quote(&format!("{}\t{}", spec.name, spec.help)));
+        let _ = write!(
+            s,
+            " {}",
+            fish_quote(&format!("{}\t{}", spec.name, spec.help))
+        );
     }
     for (name, help) in LONG_OPTIONS {
         let _ = write!(s, " {}", fish_quote(&format!("{name}\t{help}")));

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
 use super::lab::{lab_topic, LabTopic, LAB_TOPICS};
-use crate::args::{Verb, VerbSpec};
 use super::topics::{topic, Topic, ENVIRONMENT, EXIT_STATUS};
 use super::{aliases, effective_options, ignored_options, shortest, verbs, LONG_OPTIONS, MORE};
+use crate::args::{Verb, VerbSpec};
 
 /// The width help texts are wrapped to.
 const WIDTH: usize = 80;
@@ -24,9 +24,8 @@ pub fn full() -> String {
     out.push_str("Usage: netnest [OPTIONS] [netns] SUBCOMMAND [ARGS]...\n");
     out.push_str("       netnest [OPTIONS] -batch FILE\n");
     out.push_str("       netnest SUBCOMMAND --help\n");
-    let (ip, own): (Vec<&VerbSpec>, Vec<&VerbSpec>) = verbs().partition(|spec| {
-        topic(spec.keyword).is_some_and(|t| !t.own) && spec.keyword != "help"
-    });
+    let (ip, own): (Vec<&VerbSpec>, Vec<&VerbSpec>) = verbs()
+        .partition(|spec| topic(spec.keyword).is_some_and(|t| !t.own) && spec.keyword != "help");
     out.push_str(
         "\nSubcommands of ip netns (same words and prefixes, same output and exit codes):\n",
     );
@@ -36,11 +35,19 @@ pub fn full() -> String {
         if !others.is_empty() {
             let _ = write!(summary, " (also: {}; and no subcommand)", others.join(", "));
         }
-        row(&mut out, &format!("{} {}", spec.keyword, spec.args), &summary);
+        row(
+            &mut out,
+            &format!("{} {}", spec.keyword, spec.args),
+            &summary,
+        );
     }
     out.push_str("\nnetnest's own:\n");
     for spec in own.iter().filter(|spec| spec.keyword != "help") {
-        row(&mut out, &format!("{} {}", spec.keyword, spec.args), spec.help);
+        row(
+            &mut out,
+            &format!("{} {}", spec.keyword, spec.args),
+            spec.help,
+        );
     }
     row(
         &mut out,
@@ -124,7 +131,11 @@ pub fn subcommand(topic: &Topic, summary: &str) -> String {
             let _ = writeln!(out, "       netnest lab {}", lab.usage);
         }
     }
-    paragraph(&mut out, "", &format!("{}{}.", capital(summary), own(topic.own)));
+    paragraph(
+        &mut out,
+        "",
+        &format!("{}{}.", capital(summary), own(topic.own)),
+    );
     for text in topic.about {
         paragraph(&mut out, "", text);
     }
@@ -243,7 +254,13 @@ mod tests {
         for spec in OPTIONS {
             assert!(text.contains(spec.name), "{}", spec.name);
         }
-        for word in ["container:ID", "--version", "--help", "man netnest", "NETNEST_RUN_DIR"] {
+        for word in [
+            "container:ID",
+            "--version",
+            "--help",
+            "man netnest",
+            "NETNEST_RUN_DIR",
+        ] {
             assert!(text.contains(word), "{word}");
         }
         for line in text.lines() {

@@ -48,7 +48,10 @@ pub const LAB_TOPICS: &[LabTopic] = &[
              interface of the same name made by someone else is left alone and reported. A lab \
              that is not up is nothing to do (exit 0).",
         ],
-        examples: &[("lab down trio", ""), ("lab down examples/labs/star.toml", "")],
+        examples: &[
+            ("lab down trio", ""),
+            ("lab down examples/labs/star.toml", ""),
+        ],
         args: &[Arg::LabOrFile],
     },
     LabTopic {

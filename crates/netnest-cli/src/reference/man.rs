@@ -17,7 +17,9 @@ pub fn netnest() -> String {
     let mut m = header("NETNEST", 8, "System Administration");
     m.push_str(".SH NAME\nnetnest \\- network namespaces: a drop\\-in for ip netns, and labs\n");
     m.push_str(".SH SYNOPSIS\n");
-    m.push_str(".B netnest\n[\\fIOPTIONS\\fR] [\\fBnetns\\fR] \\fISUBCOMMAND\\fR [\\fIARGS\\fR]...\n.br\n");
+    m.push_str(
+        ".B netnest\n[\\fIOPTIONS\\fR] [\\fBnetns\\fR] \\fISUBCOMMAND\\fR [\\fIARGS\\fR]...\n.br\n",
+    );
     m.push_str(".B netnest\n[\\fIOPTIONS\\fR] \\fB\\-batch\\fR \\fIFILE\\fR\n.br\n");
     m.push_str(".B netnest\n\\fISUBCOMMAND\\fR \\fB\\-\\-help\\fR\n.br\n");
     m.push_str(".B netnest\n\\fB\\-\\-help\\fR | \\fB\\-\\-version\\fR\n");
@@ -59,7 +61,13 @@ pub fn netnest() -> String {
             own.push((spec, topic));
             continue;
         }
-        subcommand(&mut m, spec.keyword, topic.usage, topic.about, topic.examples);
+        subcommand(
+            &mut m,
+            spec.keyword,
+            topic.usage,
+            topic.about,
+            topic.examples,
+        );
         let others: Vec<_> = aliases(spec).collect();
         if !others.is_empty() {
             m.push_str(".PP\n");
@@ -67,9 +75,18 @@ pub fn netnest() -> String {
         }
     }
     m.push_str(".SH EXTENSIONS\n");
-    text(&mut m, "Not in ip netns; ip answers each with Command \"WORD\" is unknown.");
+    text(
+        &mut m,
+        "Not in ip netns; ip answers each with Command \"WORD\" is unknown.",
+    );
     for (spec, topic) in own {
-        subcommand(&mut m, spec.keyword, topic.usage, topic.about, topic.examples);
+        subcommand(
+            &mut m,
+            spec.keyword,
+            topic.usage,
+            topic.about,
+            topic.examples,
+        );
         if spec.keyword == "lab" {
             for lab in LAB_TOPICS {
                 m.push_str(".TP\n");
@@ -211,7 +228,13 @@ fn header(title: &str, section: u8, manual: &str) -> String {
     )
 }
 
-fn subcommand(m: &mut String, keyword: &str, usage: &[&str], about: &[&str], examples: &[(&str, &str)]) {
+fn subcommand(
+    m: &mut String,
+    keyword: &str,
+    usage: &[&str],
+    about: &[&str],
+    examples: &[(&str, &str)],
+) {
     let _ = writeln!(m, ".SS {keyword}");
     for (i, line) in usage.iter().enumerate() {
         if i > 0 {

@@ -155,7 +155,10 @@ mod tests {
         assert_eq!(shortest(find("-echo")), "-echo");
         for spec in OPTIONS {
             let word = shortest(spec);
-            assert_eq!(OptionSpec::lookup(word.as_bytes()).map(|s| s.name), Some(spec.name));
+            assert_eq!(
+                OptionSpec::lookup(word.as_bytes()).map(|s| s.name),
+                Some(spec.name)
+            );
         }
     }
 
@@ -163,7 +166,13 @@ mod tests {
     fn the_version_line_names_the_build() {
         let line = version_line();
         assert!(line.starts_with("netnest utility, netnest-0."), "{line}");
-        assert!(line.ends_with(" static\n") || line.ends_with(" dynamic\n"), "{line}");
-        assert!(line.contains(" glibc ") || line.contains(" musl "), "{line}");
+        assert!(
+            line.ends_with(" static\n") || line.ends_with(" dynamic\n"),
+            "{line}"
+        );
+        assert!(
+            line.contains(" glibc ") || line.contains(" musl "),
+            "{line}"
+        );
     }
 }

@@ -336,7 +336,10 @@ pub const DIFFERENCES: &[&str] = &[
 pub const EXAMPLES: &[(&str, &str)] = &[
     ("netnest add blue", "a namespace named blue"),
     ("netnest exec blue ip link", "a command inside it"),
-    ("netnest -n blue set red auto", "an nsid for red, as seen from blue"),
+    (
+        "netnest -n blue set red auto",
+        "an nsid for red, as seen from blue",
+    ),
     ("netnest -j -p list", "the names and nsids as indented JSON"),
     (
         "printf 'add a\\nadd b\\n' | netnest -batch -",

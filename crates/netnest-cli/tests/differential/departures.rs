@@ -181,7 +181,10 @@ fn list_does_not_hang_on_a_fifo() {
 fn own_output(words: &[&str]) -> Vec<u8> {
     let bin = std::env::var_os("NETNEST_DIFF_BIN")
         .unwrap_or_else(|| env!("CARGO_BIN_EXE_netnest").into());
-    let out = std::process::Command::new(bin).args(words).output().unwrap();
+    let out = std::process::Command::new(bin)
+        .args(words)
+        .output()
+        .unwrap();
     assert!(out.stderr.is_empty(), "{words:?}");
     out.stdout
 }
@@ -193,13 +196,17 @@ fn long_help_prints_the_help_on_stdout() {
     let ip = sc().opt("--help").run_reference();
     assert_eq!(ip.code, 255);
     assert!(ip.stdout.is_empty());
-    assert!(ip.stderr.starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
+    assert!(ip
+        .stderr
+        .starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
     if netnest_testkit::selftest() {
         return;
     }
     let help = own_output(&["--help"]);
     assert!(help.starts_with(b"netnest "));
-    sc().opt("--help").run_netnest().assert(&Expect::ok().stdout(help));
+    sc().opt("--help")
+        .run_netnest()
+        .assert(&Expect::ok().stdout(help));
 }
 
 /// ip has no `--version` (`Option "-version" is unknown`); netnest prints what `-V` prints.
