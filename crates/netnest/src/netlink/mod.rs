@@ -45,6 +45,7 @@ mod socket;
 mod sys;
 mod tc;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod wire;
 
