@@ -162,6 +162,7 @@ impl Lab {
                 self.options.registry(),
                 &namespaces,
                 &host,
+                None,
                 ipr.as_mut(),
             );
             report = if done.failed.is_empty() {

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use netnest::netlink::route_messages::link::LinkAttribute;
+use netnest::netlink::Link;
 use netnest::{IpRoute, Name, NetNs, Registry};
 
 use super::plan::alias;
@@ -40,11 +41,16 @@ fn enodev() -> i32 {
 /// or a veth whose peer is in one of its namespaces), then the names `namespaces`. Goes on after
 /// failures and reports them. Without a `host` handle, host interfaces are left to the kernel
 /// (they die with their peers' namespaces).
+///
+/// With the lab's link group `group`, the host interfaces go in one request
+/// (`ip link delete group N`) when every link in the group is the lab's; otherwise (or without a
+/// group) one request each.
 pub(crate) fn teardown(
     lab: &str,
     registry: &Registry,
     namespaces: &[String],
     host_names: &[String],
+    group: Option<u32>,
     host: Option<&mut IpRoute>,
 ) -> Teardown {
     let mut out = Teardown {
@@ -60,20 +66,25 @@ pub(crate) fn teardown(
         .collect();
     if let (Some(host), false) = (host, host_names.is_empty()) {
         let mine = alias(lab);
+        // The group's links, in one dump (which also gives every peer namespace an nsid).
+        let members = group.and_then(|g| host.link_list_group(g).ok());
         let mut links = Vec::new();
-        for name in host_names {
-            match host.link_get(name.as_str()) {
-                Ok(link) => links.push(link),
-                Err(e) if e.raw_os_error() == Some(enodev()) => {}
-                Err(e) => out
-                    .failed
-                    .push(format!("host interface {name} (look-up failed: {e})")),
+        if members.is_none() {
+            for name in host_names {
+                match host.link_get(name.as_str()) {
+                    Ok(link) => links.push(link),
+                    Err(e) if e.raw_os_error() == Some(enodev()) => {}
+                    Err(e) => out
+                        .failed
+                        .push(format!("host interface {name} (look-up failed: {e})")),
+                }
             }
         }
         // The nsids of the lab's namespaces, as the host sees them (asked after the links,
         // whose dump gave any missing one an nsid).
         let mut nsids = HashSet::new();
-        if links.iter().any(|l| l.kind.as_deref() == Some("veth")) {
+        let veths = members.as_ref().unwrap_or(&links);
+        if veths.iter().any(|l| l.kind.as_deref() == Some("veth")) {
             for name in &names {
                 if let Ok(ns) = registry.open(name) {
                     if let Ok(Some(id)) = host.socket().nsid_of(&ns) {
@@ -82,7 +93,7 @@ pub(crate) fn teardown(
                 }
             }
         }
-        for link in links {
+        let is_lab = |link: &Link| {
             let marked = link
                 .message
                 .attributes
@@ -90,7 +101,32 @@ pub(crate) fn teardown(
                 .any(|a| matches!(a, LinkAttribute::IfAlias(text) if *text == mine));
             let peer_inside = link.kind.as_deref() == Some("veth")
                 && link.link_netnsid.is_some_and(|id| nsids.contains(&id));
-            if !(marked || peer_inside) {
+            host_names.contains(&link.name) && (marked || peer_inside)
+        };
+        if let (Some(g), Some(members)) = (group, members) {
+            let all_ours = members.iter().all(&is_lab);
+            match all_ours.then(|| host.link_del_group(g)) {
+                Some(Ok(())) => {
+                    // A recorded name outside the group is someone else's interface now.
+                    for name in host_names {
+                        if !members.iter().any(|l| l.name == *name)
+                            && host.link_get(name.as_str()).is_ok()
+                        {
+                            out.report
+                                .kept
+                                .push(format!("host interface {name} (not the lab's)"));
+                        }
+                    }
+                    out.report
+                        .host_interfaces
+                        .extend(members.into_iter().map(|l| l.name));
+                }
+                // Something else joined the group, or the request failed: one by one.
+                _ => links = members,
+            }
+        }
+        for link in links {
+            if !is_lab(&link) {
                 out.report
                     .kept
                     .push(format!("host interface {} (not the lab's)", link.name));
@@ -178,7 +214,14 @@ pub(crate) fn down_with_host(
         host = opened;
     }
     let namespaces: Vec<String> = record.nodes.iter().map(|n| n.namespace.clone()).collect();
-    let done = teardown(lab, &registry, &namespaces, &host_names, host.as_mut());
+    let done = teardown(
+        lab,
+        &registry,
+        &namespaces,
+        &host_names,
+        record.host_group,
+        host.as_mut(),
+    );
     if !done.failed.is_empty() {
         return Err(LabError::Step {
             step: format!("take down lab {lab}"),

@@ -64,6 +64,16 @@ pub(crate) fn up(
         }
     }
 
+    // The host interfaces go in a link group of the lab's own, removed in one request.
+    let host_group = if t.host_interfaces().is_empty() {
+        None
+    } else {
+        Some(
+            super::group::choose(&t.name, &mut host_ipr)
+                .map_err(|e| LabError::step("list the host's links", e))?,
+        )
+    };
+
     // The record, before anything is made.
     let mut record = Record {
         lab: t.name.clone(),
@@ -86,6 +96,7 @@ pub(crate) fn up(
             .map(|e| e.ifname.clone())
             .collect(),
         host_bridges: t.host_bridges.iter().map(|b| b.name.clone()).collect(),
+        host_group,
         nodes: t
             .nodes
             .iter()
@@ -115,6 +126,7 @@ pub(crate) fn up(
         &host,
         &mut host_ipr,
         (&mut made, &mut created),
+        host_group,
         progress,
     )
     .and_then(|()| {
@@ -145,6 +157,7 @@ pub(crate) fn up(
                 registry,
                 &made_names,
                 &host_names,
+                host_group,
                 Some(&mut host_ipr),
             );
             if report.failed.is_empty() {
@@ -170,6 +183,7 @@ fn build(
     host: &NetNs,
     host_ipr: &mut IpRoute,
     (made, created): (&mut Vec<NetNs>, &mut Vec<usize>),
+    host_group: Option<u32>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), LabError> {
     let registry = options.registry();
@@ -186,7 +200,7 @@ fn build(
         tick(Phase::Namespaces, progress)
     })?;
     let mut sockets = open_sockets(t, made)?;
-    let plan = Plan::new(t);
+    let plan = Plan::new(t).with_host_group(host_group);
     let fd = |p: Place| -> RawFd {
         match p {
             Place::Host => host.as_fd().as_raw_fd(),
