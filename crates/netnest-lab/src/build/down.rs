@@ -108,7 +108,7 @@ pub(crate) fn teardown(
     for name in &names {
         match registry.delete(name) {
             Ok(()) => out.report.namespaces.push(name.to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if *e.kind() == netnest::ErrorKind::NotFound => {}
             Err(e) => out.failed.push(format!("namespace {name} ({e})")),
         }
     }
