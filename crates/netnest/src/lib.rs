@@ -46,6 +46,8 @@
 //! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do
 //! not need privileges (processes you cannot inspect are skipped).
 #![deny(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): items behind a feature say which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod error;

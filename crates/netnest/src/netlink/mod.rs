@@ -41,6 +41,7 @@ mod route;
 mod socket;
 mod sys;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod wire;
 
