@@ -42,10 +42,13 @@ impl Topology {
     /// [`Topology::from_str`](std::str::FromStr) reads back to the same topology.
     ///
     /// ```
-    /// let t = netnest_lab::generate::chain("c", 4);
+    /// let mut b = netnest_lab::Builder::new("c");
+    /// b.nodes(["a", "b"]);
+    /// b.link("a", "b").addresses(["10.0.0.1/24"], ["10.0.0.2/24"]);
+    /// let t = b.build()?;
     /// let again: netnest_lab::Topology = t.to_toml().parse()?;
     /// assert_eq!(again, t);
-    /// # Ok::<(), netnest_lab::SpecError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_toml(&self) -> String {
         let mut out = format!("name = {}\n", q(&self.name));
@@ -66,13 +69,12 @@ impl Topology {
             if !n.routes.is_empty() {
                 out.push_str("routes = [\n");
                 for r in &n.routes {
-                    let to = if r.is_default()
-                        && r.to.is_ipv4() == r.via.map_or(true, |v| v.is_ipv4())
-                    {
-                        "default".to_owned()
-                    } else {
-                        r.to.to_string()
-                    };
+                    let to =
+                        if r.is_default() && r.to.is_ipv4() == r.via.is_none_or(|v| v.is_ipv4()) {
+                            "default".to_owned()
+                        } else {
+                            r.to.to_string()
+                        };
                     let _ = write!(out, "    {{ to = {}", q(&to));
                     if let Some(via) = r.via {
                         let _ = write!(out, ", via = {}", q(&via.to_string()));
