@@ -456,9 +456,8 @@ fn message(attributes: Vec<NsidAttribute>) -> NsidMessage {
 
 #[test]
 fn random_requests_to_the_kernel() {
-    if !netnest::rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for a private network namespace");
-        return;
+    if let Some(why) = netnest_testkit::needs_root() {
+        panic!("cannot run here: {why}");
     }
     let ns = NetNs::new().expect("a private network namespace");
     let peer = NetNs::new().expect("a peer namespace");
