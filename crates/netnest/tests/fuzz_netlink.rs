@@ -35,8 +35,8 @@ use netnest::netlink::route_messages::RouteNetlinkMessage;
 use netnest::netlink::SocketOptions;
 use netnest::{NetNs, Op};
 
-/// What `wire.rs` takes from its parent module.
-mod error {
+/// What `wire.rs` takes from the library (`crate::kernel_error`).
+mod kernel_error {
     pub(crate) use netnest::netlink::{ErrorSite, KernelError};
 }
 
