@@ -195,15 +195,24 @@ mod tests {
             // libc crate binds the XSI `strerror_r` (glibc's `__xpg_strerror_r`), which writes
             // a NUL-terminated text into it and touches nothing else.
             let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr().cast(), buf.len()) };
-            let end = buf.iter().position(|&b| b == 0).expect("a NUL-terminated text");
-            (rc, String::from_utf8(buf[..end].to_vec()).expect("ASCII text"))
+            let end = buf
+                .iter()
+                .position(|&b| b == 0)
+                .expect("a NUL-terminated text");
+            (
+                rc,
+                String::from_utf8(buf[..end].to_vec()).expect("ASCII text"),
+            )
         };
         for (errno, ours) in GLIBC.iter().enumerate() {
             let errno = i32::try_from(errno).unwrap();
             // 41 and 58 are unused on Linux: glibc says "Unknown error N" and returns EINVAL.
             let (rc, theirs) = glibc(errno);
             assert_eq!(theirs, *ours, "errno {errno}");
-            assert!(rc == 0 || theirs.starts_with("Unknown error"), "errno {errno}: rc {rc}");
+            assert!(
+                rc == 0 || theirs.starts_with("Unknown error"),
+                "errno {errno}: rc {rc}"
+            );
             assert_eq!(text(errno), *ours);
         }
         let past = i32::try_from(GLIBC.len()).unwrap();

@@ -35,7 +35,8 @@ if [ -n "${NN_KEEP:-}" ]; then
         *) false ;;
         esac
         mkdir -p "$nn_keep"
-        mount -n --bind "$nn_from" "$nn_keep"
+        # -c: the source must not be canonicalised (to the path the tmpfs now hides).
+        mount -n -c --bind "$nn_from" "$nn_keep"
     done
     IFS=$nn_ifs
 fi

@@ -140,14 +140,11 @@ pub fn enter_sandbox() -> Result<(), String> {
 
 /// Whether `/run` is a sandbox's tmpfs (mounted by this crate) in this mount namespace.
 pub fn run_is_sandboxed() -> bool {
-    let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
-        return false;
-    };
     // The last mount on /run is the visible one.
-    info.lines()
-        .rfind(|l| l.split(' ').nth(4) == Some("/run"))
-        .and_then(|l| l.split_once(" - "))
-        .is_some_and(|(_, fs)| fs.split(' ').take(2).eq(["tmpfs", RUN_TMPFS_SOURCE]))
+    crate::mountinfo::mounts()
+        .into_iter()
+        .rfind(|m| m.point == std::path::Path::new("/run"))
+        .is_some_and(|m| m.fstype == "tmpfs" && m.source == RUN_TMPFS_SOURCE)
 }
 
 /// What the tests of a [`main!`](crate::main) binary can do here, decided once before any runs.
