@@ -118,19 +118,19 @@ fn check_status(header: Header, payload: &[u8], buf: &[u8]) {
         Err(_) => {} // malformed: the caller reports it
         Ok(Ok(warning)) => {
             assert_eq!(code, Some(0));
-            assert!(warning.as_deref().map_or(true, text_in_buf));
+            assert!(warning.as_deref().is_none_or(text_in_buf));
         }
         Ok(Err(k)) => {
             let code = code.expect("an error needs a code");
             assert_ne!(code, 0);
             assert_eq!(k.errno, code.checked_neg().unwrap_or(i32::MAX));
-            assert!(k.message.as_deref().map_or(true, text_in_buf));
+            assert!(k.message.as_deref().is_none_or(text_in_buf));
         }
     }
     match parse_done(header.flags, payload) {
         Ok(warning) => {
             assert!(code.unwrap_or(0) == 0);
-            assert!(warning.as_deref().map_or(true, text_in_buf));
+            assert!(warning.as_deref().is_none_or(text_in_buf));
         }
         Err(k) => {
             assert_eq!(k.errno, code.unwrap().checked_neg().unwrap_or(i32::MAX));

@@ -133,7 +133,7 @@ impl Socket {
                 Ok((n, _, from)) => {
                     let from_kernel = from
                         .and_then(|a| rustix::net::netlink::SocketAddrNetlink::try_from(a).ok())
-                        .map_or(true, |a| a.pid() == 0);
+                        .is_none_or(|a| a.pid() == 0);
                     if from_kernel {
                         return Ok(n);
                     }
