@@ -54,6 +54,7 @@ mod exec_env;
 mod handle;
 mod name;
 pub mod netlink;
+mod nsfile;
 mod process;
 mod procfs;
 mod registry;
@@ -67,7 +68,7 @@ pub use handle::{NetNs, NsId};
 pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
 pub use process::{failed_step, CommandExt};
-pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
+pub use registry::{CreateMode, Entry, EntryState, Registry, Unchecked, DEFAULT_RUN_DIR};
 pub use thread::{run, socket, EnterGuard};
 
 /// rustix, re-exported for the socket types that [`socket`] takes.

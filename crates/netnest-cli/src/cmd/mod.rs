@@ -18,7 +18,6 @@ mod pids;
 mod prune;
 mod set;
 pub mod switch;
-mod unchecked;
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
