@@ -563,7 +563,8 @@ fn inner_run_dir_prepared_by_ip() {
         before
             .dir_mounts
             .iter()
-            .any(|m| m.peer_group().is_some() && m.peer_group() == before.parent_peer_group.as_deref()),
+            .any(|m| m.peer_group().is_some()
+                && m.peer_group() == before.parent_peer_group.as_deref()),
         "ip 6.1 leaves the run directory in /run's peer group: {before:#?}"
     );
     let out = run(&argv([NETNEST, "add", "by-netnest"]), T);
@@ -578,8 +579,15 @@ fn inner_run_dir_prepared_by_ip() {
     assert_eq!(ours.nsfs_mounts, 1, "mounted more than once: {report}");
     // ip's own name, made before the repair, keeps its propagated copy; the directory itself no
     // longer shares /run's peer group.
-    let top = st.dir_mounts.last().expect("the run directory is a mount point");
-    assert_ne!(top.peer_group(), st.parent_peer_group.as_deref(), "{report}");
+    let top = st
+        .dir_mounts
+        .last()
+        .expect("the run directory is a mount point");
+    assert_ne!(
+        top.peer_group(),
+        st.parent_peer_group.as_deref(),
+        "{report}"
+    );
     assert!(top.peer_group().is_some(), "still shared: {report}");
     // And ip's later adds follow: mounted once too.
     let out = run(&argv([IP, "netns", "add", "by-ip-after"]), T);

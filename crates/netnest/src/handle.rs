@@ -4,7 +4,6 @@ use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-
 use crate::error::{Error, Op, Result};
 use crate::sys;
 

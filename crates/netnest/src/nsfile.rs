@@ -60,12 +60,7 @@ pub(crate) fn open_any(path: &Path) -> Result<OwnedFd, Failure> {
 /// its path names another one by now.
 fn reopen(fd: &OwnedFd) -> rustix::io::Result<OwnedFd> {
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY;
-    let file = rustix::fs::openat(
-        rustix::fs::CWD,
-        fd_path(fd),
-        flags,
-        Mode::empty(),
-    )?;
+    let file = rustix::fs::openat(rustix::fs::CWD, fd_path(fd), flags, Mode::empty())?;
     // The descriptor is kept (a NetNs owns it): blocking, as a plain open would leave it.
     let flags = rustix::fs::fcntl_getfl(&file)?;
     rustix::fs::fcntl_setfl(&file, flags - OFlags::NONBLOCK)?;

@@ -445,11 +445,19 @@ fn fifo_socket_and_device_entries_never_block() {
     for (name, open_as, pids_as) in [
         ("fifo", Err((Op::NotANamespace, libc::EINVAL)), Ok(())),
         ("dev", Err((Op::NotANamespace, libc::EINVAL)), Ok(())),
-        ("sock", Err((Op::Open, libc::ENXIO)), Err((Op::Open, libc::ENXIO))),
+        (
+            "sock",
+            Err((Op::Open, libc::ENXIO)),
+            Err((Op::Open, libc::ENXIO)),
+        ),
     ] {
         let (r, n) = (reg.clone(), Name::new(name).unwrap());
         let what = format!("Registry::open of a {name}");
-        assert_eq!(within(10, &what, move || errno(r.open(&n).map(drop))), open_as, "{what}");
+        assert_eq!(
+            within(10, &what, move || errno(r.open(&n).map(drop))),
+            open_as,
+            "{what}"
+        );
         let path = dir.join(name);
         let what = format!("NetNs::from_path of a {name}");
         let got = within(10, &what, move || errno(NetNs::from_path(path).map(drop)));
@@ -461,9 +469,17 @@ fn fifo_socket_and_device_entries_never_block() {
         let r = reg.clone();
         let what = format!("Unchecked::open_file of a {name}");
         let got = within(10, &what, move || {
-            errno(r.unchecked().open_file(std::ffi::OsStr::new(name)).map(drop))
+            errno(
+                r.unchecked()
+                    .open_file(std::ffi::OsStr::new(name))
+                    .map(drop),
+            )
         });
-        let opens = if name == "sock" { Err((Op::Open, libc::ENXIO)) } else { Ok(()) };
+        let opens = if name == "sock" {
+            Err((Op::Open, libc::ENXIO))
+        } else {
+            Ok(())
+        };
         assert_eq!(got, opens, "{what}");
     }
     let r = reg.clone();
