@@ -409,6 +409,8 @@ pub enum Verb {
     Prune,
     /// `inspect` (netnest's own: nsid, pids and links of one namespace).
     Inspect,
+    /// `completions` (netnest's own: shell completion scripts).
+    Completions,
 }
 
 /// One subcommand keyword of `ip netns` (or of netnest's own).
@@ -523,6 +525,12 @@ pub const VERBS: &[VerbSpec] = &[
         Verb::Inspect,
         "NAME",
         "print a named namespace's nsid, processes and links",
+    ),
+    verb(
+        "completions",
+        Verb::Completions,
+        "{ bash | zsh | fish }",
+        "print the completion script for a shell",
     ),
 ];
 

@@ -46,30 +46,30 @@
 //! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do
 //! not need privileges (processes you cannot inspect are skipped).
 #![deny(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): items behind a feature say which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-mod container;
 mod error;
 mod exec_env;
-mod handle;
+mod kernel_error;
 mod name;
 pub mod netlink;
+mod netns;
 mod nsfile;
 mod process;
 mod procfs;
 mod registry;
 mod sys;
-mod thread;
 
-pub use container::ContainerError;
 pub use error::{Error, Op, Result};
 pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
-pub use handle::{NetNs, NsId};
+pub use kernel_error::{ErrorSite, KernelError};
 pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
+pub use netns::{run, socket, ContainerError, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
 pub use registry::{CreateMode, Entry, EntryState, Registry, Unchecked, DEFAULT_RUN_DIR};
-pub use thread::{run, socket, EnterGuard};
 
 /// rustix, re-exported for the socket types that [`socket`] takes.
 pub use rustix;

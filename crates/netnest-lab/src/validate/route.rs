@@ -93,7 +93,7 @@ pub(super) fn check_route(
         let link_local = matches!(v, IpAddr::V6(a) if a.segments()[0] & 0xffc0 == 0xfe80);
         let candidates = ifaces
             .iter()
-            .filter(|(n, _)| dev.as_deref().map_or(true, |d| d == *n));
+            .filter(|(n, _)| dev.as_deref().is_none_or(|d| d == *n));
         let on_link = candidates
             .clone()
             .any(|(_, addrs)| addrs.iter().any(|a| a.contains(v)));

@@ -29,11 +29,11 @@
 
 mod addr;
 mod batch;
-mod error;
 mod iproute;
 mod link;
 mod link_add;
 mod monitor;
+mod netns_ref;
 mod nsid;
 mod options;
 mod request;
@@ -41,16 +41,18 @@ mod route;
 mod socket;
 mod sys;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod wire;
 
+pub use crate::kernel_error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
-pub use error::{ErrorSite, KernelError};
 pub use iproute::IpRoute;
 pub use link::{Link, LinkRef, OperState};
-pub use link_add::{MacVlanMode, NetNsRef};
+pub use link_add::MacVlanMode;
 pub use monitor::{NsidEvent, NsidMonitor};
+pub use netns_ref::NetNsRef;
 pub use nsid::NsidRecord;
 pub use options::{SocketOptions, DEFAULT_RCVBUF, DEFAULT_SNDBUF};
 pub use route::{Route, RouteSpec};

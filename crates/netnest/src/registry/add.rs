@@ -8,8 +8,8 @@ use rustix::mount::UnmountFlags;
 
 use super::{rundir, Registry};
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
 use crate::name::Name;
+use crate::netns::NetNs;
 
 impl Registry {
     /// Creates a new network namespace named `name`; fails with `EEXIST` ([`Op::CreateFile`]) if
@@ -40,7 +40,7 @@ impl Registry {
     pub(super) fn add_at(&self, path: &Path) -> Result<NetNs> {
         let (_lock, file) = self.make_file(path)?;
         let target = fd_path(&file);
-        let made = crate::thread::in_new_netns(|| {
+        let made = crate::netns::in_new_netns(|| {
             rustix::mount::mount_bind("/proc/thread-self/ns/net", &target)
                 .map_err(|e| Error::at(Op::Bind, path, e))?;
             NetNs::current()

@@ -17,8 +17,8 @@ pub use list::{Entry, EntryState};
 pub use unchecked::Unchecked;
 
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
 use crate::name::Name;
+use crate::netns::NetNs;
 
 /// The run directory of `ip netns` (Debian builds iproute2 with `/run/netns`).
 pub const DEFAULT_RUN_DIR: &str = "/run/netns";

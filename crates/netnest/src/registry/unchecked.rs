@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Registry;
 use crate::error::{Error, Result};
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// The operations of a [`Registry`] on a path made of any word, not a [`Name`](crate::Name):
 /// `DIR/WORD` as iproute2 builds it, the bytes joined with a `/`. `""`, `.`, `..`, `a/b` or a
