@@ -1,7 +1,7 @@
 //! The `netnest` binary, run inside a sandbox: a private mount and network namespace with a tmpfs
 //! on `/run`, so nothing touches the host's `/run/netns`, mounts or links.
 //!
-//! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (spec §8) and,
+//! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (docs/ip-netns-behaviour.md) and,
 //! above all, the deliberate differences listed in `docs/compatibility.md`. The byte-for-byte
 //! comparison with `ip` over many scenarios is the differential suite's job (`differential.rs`).
 //! They need root; without it they are skipped with a note.
@@ -133,7 +133,7 @@ fn failed_all_add_keeps_the_other_namespaces() {
     assert_eq!(out, "rc=1\nk2\nk1\n");
 }
 
-// ---- Shared behaviour, spot checks of spec §8's texts ----
+// ---- Shared behaviour, spot checks of the texts of docs/ip-netns-behaviour.md ----
 
 #[test]
 fn add_list_delete() {

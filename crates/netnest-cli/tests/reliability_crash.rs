@@ -1,4 +1,4 @@
-//! Reliability, crashes of the `netnest` binary (issue 7): `netnest add`, `delete`, `-all delete`
+//! Reliability, crashes of the `netnest` binary: `netnest add`, `delete`, `-all delete`
 //! and `attach` are killed with SIGKILL at random points, again and again, on one `/run/netns`
 //! inside a sandbox. After every kill:
 //!

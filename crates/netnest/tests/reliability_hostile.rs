@@ -1,4 +1,4 @@
-//! Reliability, hostile input (issue 7): arbitrary bytes as names, and symlinks planted in the run
+//! Reliability, hostile input: arbitrary bytes as names, and symlinks planted in the run
 //! directory.
 //!
 //! * Names: a property test with a hand-rolled generator (fixed seed, `NETNEST_STRESS_SEED` to
@@ -27,7 +27,7 @@ use netnest::{CreateMode, EntryState, ExecEnv, InvalidName, Name, NetNs, Op, Reg
 use netnest_testkit::TempRunDir;
 use reliability_support::{figures, mounts, os, scaled, seed, tree, Mount, Rng};
 
-/// iproute2 6.1's rule (`invalid_name`), written from the spec, plus NUL (a C string cannot hold
+/// iproute2 6.1's rule (`invalid_name`), written from `docs/ip-netns-behaviour.md`, plus NUL (a C string cannot hold
 /// one; a file name cannot either).
 fn iproute2_accepts(b: &[u8]) -> bool {
     !b.is_empty()
@@ -384,7 +384,7 @@ fn planted_symlinks_never_lead_outside() {
 }
 
 /// The oracle of the test above catches the bug it guards against: iproute2 6.1's delete follows
-/// a planted symlink and detaches the mount it points to (spec §4.1 #9); netnest's does not.
+/// a planted symlink and detaches the mount it points to (a 6.1 bug: docs/ip-netns-behaviour.md); netnest's does not.
 fn ip_delete_follows_a_planted_symlink_and_netnest_does_not() {
     let tmp = TempRunDir::new("symlink-ip");
     let reg = Registry::default();
