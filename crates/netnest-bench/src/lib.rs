@@ -23,9 +23,11 @@
 #![warn(missing_docs)]
 
 pub mod floor;
+pub mod generate;
 pub mod plan;
 pub mod report;
 pub mod sandbox;
+pub mod script;
 pub mod settle;
 pub mod spawn;
 pub mod stats;

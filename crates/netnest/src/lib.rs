@@ -8,6 +8,7 @@
 //! * **Named namespaces** ([`Registry`]) in the iproute2 convention (`/run/netns/NAME`, a bind mount
 //!   on a shared run directory), so `ip netns`, pyroute2, Go, CNI and netnest see each other's names:
 //!   add, attach, open, delete, list, identify, pids. Any directory can be a registry.
+//! * **Probes** ([`probe`]): ICMP echo and TCP connect from inside a namespace.
 //! * **Working inside a namespace** ([`run`], [`socket`], [`NetNs::enter`]) without moving the
 //!   caller's thread or leaving a pooled thread in the wrong namespace.
 //!
@@ -56,6 +57,7 @@ mod kernel_error;
 mod name;
 pub mod netlink;
 mod netns;
+pub mod probe;
 mod process;
 mod procfs;
 mod registry;
