@@ -12,7 +12,7 @@ use crate::messages;
 /// Takes the lab `target` names down, and says what it left alone.
 pub fn run(target: &OsString, options: &Options) -> Result<Status, String> {
     let lab = lab_name(target, options)?;
-    let report = netnest_lab::down(&lab, options).map_err(|e| e.to_string())?;
+    let report = netnest_lab::down(&lab, options).map_err(|e| crate::hints::lab(&e))?;
     if !report.recorded {
         messages::say(&format!("lab \"{lab}\" is not up: nothing to do"));
     }

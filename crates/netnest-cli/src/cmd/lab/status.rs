@@ -11,10 +11,10 @@ use crate::output::{Format, Stdout};
 /// Prints every recorded lab, or `lab`.
 pub fn run(ctx: &mut Ctx, lab: Option<&str>, options: &Options) -> Result<Status, String> {
     let labs = match lab {
-        None => status(options).map_err(|e| e.to_string())?,
-        Some(lab) => match status_of(lab, options).map_err(|e| e.to_string())? {
+        None => status(options).map_err(|e| crate::hints::lab(&e))?,
+        Some(lab) => match status_of(lab, options).map_err(|e| crate::hints::lab(&e))? {
             Some(s) => vec![s],
-            None => return Err(format!("no lab \"{lab}\" is recorded")),
+            None => return Err(crate::hints::no_lab(lab)),
         },
     };
     match ctx.format() {
