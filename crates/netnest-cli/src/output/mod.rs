@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(list(PRETTY, &[]), b"[ ]\n");
     }
 
-    /// The samples captured from `ip netns list` in spec §2.1.
+    /// The samples captured from `ip netns list` in docs/ip-netns-behaviour.md, "list".
     #[test]
     fn list_samples() {
         let entries: &[(&[u8], Option<i64>)] = &[(b"rsch_b", None), (b"rsch_a", Some(5))];
@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(String::from_utf8(list(PRETTY, entries)).unwrap(), pretty);
     }
 
-    /// Bytes captured with `od -c` from `ip -j netns list` (spec §3.2): only seven characters are
+    /// Bytes captured with `od -c` from `ip -j netns list` (docs/ip-netns-behaviour.md, "Output"): only seven characters are
     /// escaped, everything else is raw.
     #[test]
     fn json_escapes_only_seven_characters() {
