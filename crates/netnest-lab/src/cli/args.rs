@@ -12,6 +12,7 @@ pub(crate) enum Command {
     },
     Down {
         target: OsString,
+        force: bool,
     },
     Status {
         lab: Option<String>,
@@ -34,7 +35,7 @@ pub(crate) struct Parsed {
 
 pub(crate) const USAGE: &str = "\
 Usage: netnest lab up FILE [ name NAME ]
-       netnest lab down { NAME | FILE }
+       netnest lab down [ --force ] { NAME | FILE }
        netnest lab status [ NAME ]
        netnest lab exec NAME NODE COMMAND [ ARGS ]...
        netnest lab help
@@ -102,9 +103,15 @@ pub(crate) fn parse(args: &[OsString]) -> Result<Parsed, String> {
             name,
         }
     } else if matches(verb, "down", 1) {
-        match rest {
+        let force = rest.iter().any(|w| w == "--force" || w == "-force");
+        let rest: Vec<&OsString> = rest
+            .iter()
+            .filter(|w| *w != "--force" && *w != "-force")
+            .collect();
+        match rest[..] {
             [target] => Command::Down {
                 target: target.clone(),
+                force,
             },
             [] => return Err("lab down: which lab (NAME or FILE)?".into()),
             _ => return Err("lab down: one lab at a time".into()),
@@ -189,6 +196,13 @@ mod tests {
         );
         assert!(p(&["exec", "trio", "h1"]).is_err());
         assert!(p(&["down"]).is_err());
+        assert_eq!(
+            p(&["down", "--force", "trio"]).unwrap().command,
+            Command::Down {
+                target: "trio".into(),
+                force: true
+            }
+        );
         assert!(p(&["frob"]).unwrap_err().contains("unknown"));
         assert_eq!(p(&[]).unwrap().command, Command::Help);
     }

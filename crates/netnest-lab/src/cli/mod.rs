@@ -110,7 +110,7 @@ pub fn run_with(
             Ok(0)
         }
         Command::Up { file, name } => up(&file, name.as_deref(), &options, err, err_is_terminal),
-        Command::Down { target } => down(&target, &options, err),
+        Command::Down { target, force } => down(&target, force, &options, err),
         Command::Status { lab } => show(lab.as_deref(), &options, json, pretty, out),
         Command::Exec { lab, node, argv } => exec(&lab, &node, &argv, &options),
     };
@@ -171,11 +171,24 @@ fn lab_name(target: &OsString, options: &Options) -> Result<String, String> {
     }
 }
 
-fn down(target: &OsString, options: &Options, err: &mut dyn Write) -> Result<i32, String> {
+fn down(
+    target: &OsString,
+    force: bool,
+    options: &Options,
+    err: &mut dyn Write,
+) -> Result<i32, String> {
     let lab = lab_name(target, options)?;
-    let report = crate::down(&lab, options).map_err(|e| e.to_string())?;
+    let report = if force {
+        crate::force_down(&lab, options)
+    } else {
+        crate::down(&lab, options)
+    }
+    .map_err(|e| e.to_string())?;
     if !report.recorded {
         let _ = writeln!(err, "lab \"{lab}\" is not up: nothing to do");
+    }
+    for stopped in &report.stopped {
+        let _ = writeln!(err, "stopped: {stopped}");
     }
     for kept in &report.kept {
         let _ = writeln!(err, "left alone: {kept}");
@@ -190,10 +203,13 @@ fn show(
     pretty: bool,
     out: &mut dyn Write,
 ) -> Result<i32, String> {
-    let labs = match lab {
-        None => status(options).map_err(|e| e.to_string())?,
+    let (labs, unreadable) = match lab {
+        None => {
+            let all = status(options).map_err(|e| e.to_string())?;
+            (all.labs, all.unreadable)
+        }
         Some(lab) => match status_of(lab, options).map_err(|e| e.to_string())? {
-            Some(s) => vec![s],
+            Some(s) => (vec![s], Vec::new()),
             None => return Err(format!("no lab \"{lab}\" is recorded")),
         },
     };
@@ -205,7 +221,21 @@ fn show(
         output::plain_list(&labs)
     };
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(0)
+    if unreadable.is_empty() {
+        return Ok(0);
+    }
+    let lines: Vec<String> = unreadable
+        .iter()
+        .map(|u| {
+            format!(
+                "cannot read the record {} of lab \"{}\": {}",
+                u.path.display(),
+                u.lab,
+                u.reason
+            )
+        })
+        .collect();
+    Err(lines.join("\n"))
 }
 
 fn exec(lab: &str, node: &str, argv: &[OsString], options: &Options) -> Result<i32, String> {
