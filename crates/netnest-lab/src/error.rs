@@ -281,7 +281,9 @@ fn needs_root(cause: &Cause) -> bool {
     let privileged =
         capabilities(None).is_ok_and(|c| c.effective.contains(CapabilitySet::SYS_ADMIN));
     let errno = cause.raw_os_error();
-    !privileged && (errno == Some(Errno::PERM.raw_os_error()) || errno == Some(Errno::ACCESS.raw_os_error()))
+    !privileged
+        && (errno == Some(Errno::PERM.raw_os_error())
+            || errno == Some(Errno::ACCESS.raw_os_error()))
 }
 
 impl std::error::Error for LabError {

@@ -353,7 +353,11 @@ fn bridge_mtu_reaches_its_ports() {
         "{BASE}[nodes.h2.bridges.br0]\nmtu = 9000\n[[links]]\na = \"h1\"\nb = {{ node = \"h2\", bridge = \"br0\" }}\n[[links]]\na = \"h1\"\nb = \"h2\"\n"
     );
     let t = parse(&text).unwrap();
-    assert_eq!(t.links[0].mtu, Some(9000), "the port's link takes the bridge's MTU");
+    assert_eq!(
+        t.links[0].mtu,
+        Some(9000),
+        "the port's link takes the bridge's MTU"
+    );
     assert_eq!(t.links[1].mtu, None);
     let (line, col, msg) = problem(&format!(
         "{BASE}[nodes.h2.bridges.br0]\nmtu = 9000\n[[links]]\nmtu = 1500\na = \"h1\"\nb = {{ node = \"h2\", bridge = \"br0\" }}\n"
@@ -368,7 +372,10 @@ fn bridge_mtu_reaches_its_ports() {
 #[test]
 fn host_to_host_links_get_distinct_names() {
     let t = parse("name = \"hh\"\n[[links]]\na = \"host\"\nb = \"host\"\n").unwrap();
-    assert_eq!((t.links[0].a.ifname.as_str(), t.links[0].b.ifname.as_str()), ("hh-0a", "hh-0b"));
+    assert_eq!(
+        (t.links[0].a.ifname.as_str(), t.links[0].b.ifname.as_str()),
+        ("hh-0a", "hh-0b")
+    );
     let u = t.renamed("gg").unwrap();
     assert_eq!(u.links[0].b.ifname, "gg-0b");
 }
@@ -388,5 +395,8 @@ fn files_that_are_not_topologies() {
     f.set_len(17 << 20).unwrap();
     let e = Topology::from_file(&big).unwrap_err().to_string();
     std::fs::remove_file(&big).unwrap();
-    assert!(e.contains("a topology file may have at most 16777216 (16 MiB)"), "{e}");
+    assert!(
+        e.contains("a topology file may have at most 16777216 (16 MiB)"),
+        "{e}"
+    );
 }

@@ -62,10 +62,13 @@ fn still_ours(
         };
         match (registry.open(&name), id) {
             (Ok(open), Some(id)) if open.id() == *id => ours.push((name, Some(open))),
-            (Ok(_), _) => out
+            (Ok(_), Some(_)) => out
                 .report
                 .kept
                 .push(format!("namespace {ns} (not the lab's: another namespace has its name)")),
+            (Ok(_), None) => out.report.kept.push(format!(
+                "namespace {ns} (the lab has no identity recorded for it, so it may not be the lab's)"
+            )),
             (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {}
             // A name that is no namespace (an `up` killed before its mount): the lab's only if
             // it made a namespace for it.

@@ -35,9 +35,8 @@ pub(crate) const HOST: &str = "host";
 
 /// Parses TOML text and validates it.
 pub(crate) fn from_text(text: &str, file: Option<&Path>) -> Result<Topology, SpecError> {
-    let mut raw: RawLab = toml::from_str(text).map_err(|e| {
-        SpecError::new(file, vec![syntax::problem(text, &e)])
-    })?;
+    let mut raw: RawLab =
+        toml::from_str(text).map_err(|e| SpecError::new(file, vec![syntax::problem(text, &e)]))?;
     for link in &mut raw.links {
         link.get_mut().fix_spans(text);
     }
@@ -75,7 +74,14 @@ pub(crate) fn check(
         &nodes,
         &host_bridges,
     );
-    mtu::check(&mut c, &raw, &node_bridges, &mut links, &nodes, &host_bridges);
+    mtu::check(
+        &mut c,
+        &raw,
+        &node_bridges,
+        &mut links,
+        &nodes,
+        &host_bridges,
+    );
     addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
     node::settings(&mut c, &raw, &mut nodes, &links);
 
@@ -293,7 +299,14 @@ fn default_names(
                             format!("a host end needs an ifname: the default \"{name}\" is longer than {IFNAME_MAX} bytes"),
                         );
                     } else {
-                        taken.claim(c, raw, Place::Host, &S::new(span, name.clone()), &path, what);
+                        taken.claim(
+                            c,
+                            raw,
+                            Place::Host,
+                            &S::new(span, name.clone()),
+                            &path,
+                            what,
+                        );
                         end.ifname = name;
                     }
                 }

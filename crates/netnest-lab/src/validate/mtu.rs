@@ -102,10 +102,10 @@ fn ipv6(
     host_bridges: &[Bridge],
 ) {
     let report = |c: &mut Checker,
-                      addresses: &[IpPrefix],
-                      spans: Vec<(Range<usize>, String)>,
-                      mtu: u32,
-                      what: &str| {
+                  addresses: &[IpPrefix],
+                  spans: Vec<(Range<usize>, String)>,
+                  mtu: u32,
+                  what: &str| {
         for (a, (span, path)) in addresses.iter().zip(spans) {
             if !a.is_ipv4() {
                 c.err(

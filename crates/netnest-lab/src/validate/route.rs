@@ -74,12 +74,7 @@ fn gateway(c: &mut Checker, r: &RawRoute, path: &str) -> Option<Option<IpAddr>> 
 }
 
 /// The destination: `default` (of the gateway's family), or a network without host bits.
-fn destination(
-    c: &mut Checker,
-    r: &RawRoute,
-    via: Option<IpAddr>,
-    path: &str,
-) -> Option<IpPrefix> {
+fn destination(c: &mut Checker, r: &RawRoute, via: Option<IpAddr>, path: &str) -> Option<IpPrefix> {
     if r.to.get_ref() == "default" {
         return Some(match via {
             Some(IpAddr::V6(_)) => IpPrefix::DEFAULT_V6,
@@ -141,9 +136,7 @@ fn on_link(
     node: &str,
     ifaces: &Ifaces,
 ) {
-    let candidates = ifaces
-        .iter()
-        .filter(|(n, _)| dev.map_or(true, |d| d == *n));
+    let candidates = ifaces.iter().filter(|(n, _)| dev.map_or(true, |d| d == *n));
     if is_link_local(v) {
         if dev.is_none() {
             c.err(

@@ -57,7 +57,11 @@ fn strip_comment(line: &str) -> &str {
 
 /// `duplicate key "h1"`, with the table's header when a whole table is given twice.
 fn duplicate_key(text: &str, span: Range<usize>) -> String {
-    let key = text.get(span.clone()).unwrap_or("").trim().trim_matches(['"', '\'']);
+    let key = text
+        .get(span.clone())
+        .unwrap_or("")
+        .trim()
+        .trim_matches(['"', '\'']);
     let line = Location::of(text, span).text;
     let header = line.trim();
     if header.starts_with('[') {
