@@ -1,6 +1,10 @@
 //! iproute2's grammar, parsed by hand: the global options of `ip` 6.1 (single dash, prefix-matched
 //! in `ip`'s own order), the `netns` object word, the subcommand keywords (prefix-matched in
 //! `ip netns`'s order) and the number formats `ip` accepts.
+//!
+//! Both the options and the subcommands are tables ([`OPTIONS`], [`VERBS`]) in the order `ip` tries
+//! them: the parser walks them, and the help text, the man page and the shell completions can be
+//! generated from the same rows, so the four cannot drift apart.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -55,6 +59,237 @@ pub fn matches(word: &[u8], keyword: &str) -> bool {
     !word.is_empty() && keyword.as_bytes().starts_with(word)
 }
 
+/// How `ip` 6.1 recognises an option's word (after a leading `--` is cut to `-`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Any non-empty prefix of the name (`matches()`): `-j`, `-js`, `-json`. The first row that
+    /// matches wins, so `-b` is `-batch`, not `-brief`.
+    Prefix,
+    /// The name exactly (`strcmp()`): `-4`, `-echo`.
+    Exact,
+    /// A prefix of the name, optionally followed by `=always`, `=auto`, `=never` or `=`
+    /// (`matches_color()`): `-c`, `-color=auto`.
+    Color,
+}
+
+/// What an option does to `ip netns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Accepted and ignored (it changes nothing in `ip netns`'s output).
+    Ignored,
+    /// Accepted and ignored; its value is checked as `ip` checks it.
+    IgnoredValue(Check),
+    /// `-all`.
+    All,
+    /// `-json`.
+    Json,
+    /// `-pretty`.
+    Pretty,
+    /// `-force`.
+    Force,
+    /// `-batch FILE`.
+    Batch,
+    /// `-netns NAME`: switch to NAME before running.
+    Netns,
+    /// `-Version`: print the version and stop.
+    Version,
+    /// `-help`: print the usage and stop (rc 255).
+    Help,
+}
+
+/// How `ip` checks the value of an option it otherwise ignores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Any word.
+    Any,
+    /// A protocol family (`inet`, `inet6`, `link`, `mpls`, `bridge`; `help` prints the usage).
+    Family,
+    /// An unsigned integer in C's notations (`-rcvbuf`).
+    Unsigned,
+}
+
+/// One global option of `ip` 6.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// The full name, with its single dash (`-json`).
+    pub name: &'static str,
+    /// How a word is matched against [`name`](OptionSpec::name).
+    pub rule: Rule,
+    /// The value the option takes (the word after it), if any: `FILE`, `NAME`.
+    pub arg: Option<&'static str>,
+    /// What it does to `netnest`, in one line.
+    pub help: &'static str,
+    /// What it does to the parse.
+    pub effect: Effect,
+}
+
+const fn opt(
+    name: &'static str,
+    rule: Rule,
+    arg: Option<&'static str>,
+    effect: Effect,
+    help: &'static str,
+) -> OptionSpec {
+    OptionSpec {
+        name,
+        rule,
+        arg,
+        help,
+        effect,
+    }
+}
+
+use Effect::{Ignored, IgnoredValue};
+use Rule::{Exact, Prefix};
+
+/// `ip` 6.1's global options, in the order its main loop tries them: the first row that matches
+/// a word is the option it names.
+pub const OPTIONS: &[OptionSpec] = &[
+    opt(
+        "-loops",
+        Prefix,
+        Some("COUNT"),
+        IgnoredValue(Check::Any),
+        "flush attempts of ip addr flush: ignored",
+    ),
+    opt(
+        "-family",
+        Prefix,
+        Some("FAMILY"),
+        IgnoredValue(Check::Family),
+        "protocol family (inet, inet6, link, mpls, bridge): ignored",
+    ),
+    opt("-4", Exact, None, Ignored, "-family inet: ignored"),
+    opt("-6", Exact, None, Ignored, "-family inet6: ignored"),
+    opt("-0", Exact, None, Ignored, "-family link: ignored"),
+    opt("-M", Exact, None, Ignored, "-family mpls: ignored"),
+    opt("-B", Exact, None, Ignored, "-family bridge: ignored"),
+    opt(
+        "-human",
+        Prefix,
+        None,
+        Ignored,
+        "human-readable numbers: ignored",
+    ),
+    opt(
+        "-human-readable",
+        Prefix,
+        None,
+        Ignored,
+        "human-readable numbers: ignored",
+    ),
+    opt("-iec", Prefix, None, Ignored, "IEC units: ignored"),
+    opt("-stats", Prefix, None, Ignored, "statistics: ignored"),
+    opt("-statistics", Prefix, None, Ignored, "statistics: ignored"),
+    opt("-details", Prefix, None, Ignored, "details: ignored"),
+    opt("-resolve", Prefix, None, Ignored, "resolve names: ignored"),
+    opt(
+        "-oneline",
+        Prefix,
+        None,
+        Ignored,
+        "one record per line: ignored (netns output is one line per record)",
+    ),
+    opt("-timestamp", Prefix, None, Ignored, "timestamps: ignored"),
+    opt(
+        "-tshort",
+        Prefix,
+        None,
+        Ignored,
+        "short timestamps: ignored",
+    ),
+    opt(
+        "-Version",
+        Prefix,
+        None,
+        Effect::Version,
+        "print the version and exit",
+    ),
+    opt(
+        "-force",
+        Prefix,
+        None,
+        Effect::Force,
+        "with -batch: go on after a failing line",
+    ),
+    opt(
+        "-batch",
+        Prefix,
+        Some("FILE"),
+        Effect::Batch,
+        "read commands from FILE (- for stdin), one per line",
+    ),
+    opt("-brief", Prefix, None, Ignored, "brief output: ignored"),
+    opt("-json", Prefix, None, Effect::Json, "print JSON"),
+    opt(
+        "-pretty",
+        Prefix,
+        None,
+        Effect::Pretty,
+        "with -json: indent the JSON",
+    ),
+    opt(
+        "-rcvbuf",
+        Prefix,
+        Some("SIZE"),
+        IgnoredValue(Check::Unsigned),
+        "netlink receive buffer size: ignored",
+    ),
+    opt(
+        "-color",
+        Rule::Color,
+        None,
+        Ignored,
+        "colour output (=always, =auto, =never): ignored",
+    ),
+    opt(
+        "-help",
+        Prefix,
+        None,
+        Effect::Help,
+        "print the usage and exit",
+    ),
+    opt(
+        "-netns",
+        Prefix,
+        Some("NAME"),
+        Effect::Netns,
+        "run the command inside the named namespace NAME",
+    ),
+    opt("-Numeric", Prefix, None, Ignored, "numeric output: ignored"),
+    opt(
+        "-all",
+        Prefix,
+        None,
+        Effect::All,
+        "delete or exec: every named namespace; no name check",
+    ),
+    opt("-echo", Exact, None, Ignored, "echo requests: ignored"),
+];
+
+impl OptionSpec {
+    /// Whether `word` (with a single leading dash) names this option.
+    pub fn matches(&self, word: &[u8]) -> bool {
+        match self.rule {
+            Rule::Prefix => matches(word, self.name),
+            Rule::Exact => word == self.name.as_bytes(),
+            Rule::Color => {
+                let (name, value) = match word.iter().position(|&b| b == b'=') {
+                    Some(eq) => (&word[..eq], Some(&word[eq + 1..])),
+                    None => (word, None),
+                };
+                matches(name, self.name)
+                    && matches!(value, None | Some(b"" | b"always" | b"auto" | b"never"))
+            }
+        }
+    }
+
+    /// The option `word` names: the first row of [`OPTIONS`] that matches it.
+    pub fn lookup(word: &[u8]) -> Option<&'static OptionSpec> {
+        OPTIONS.iter().find(|spec| spec.matches(word))
+    }
+}
+
 /// Parses the global options, as `ip`'s main loop does: until the first word that does not start
 /// with `-`, or `--`; `--x` is read as `-x`.
 pub fn parse(args: &[OsString]) -> Parsed {
@@ -81,97 +316,60 @@ fn parse_options(args: &[OsString], switches: &mut Vec<Option<OsString>>) -> Par
         if word.first() != Some(&b'-') {
             break;
         }
-        let opt = if word.get(1) == Some(&b'-') {
-            &word[1..]
-        } else {
-            word
+        let word = word
+            .strip_prefix(b"-")
+            .filter(|w| w.starts_with(b"-"))
+            .unwrap_or(word);
+        let Some(spec) = OptionSpec::lookup(word) else {
+            return Parsed::Error(ArgError::UnknownOption(OsStr::from_bytes(word).to_owned()));
         };
-        // The value of an option that takes one.
         let value = args.get(i + 1).map(OsString::as_os_str);
-        let is = |name| matches(opt, name);
-        if is("-loops") {
-            // Flush attempts of `ip addr flush`: nothing to do with netns.
-            if value.is_none() {
-                return Parsed::Usage;
+        if spec.arg.is_some() {
+            i += 1;
+        }
+        match (spec.effect, value) {
+            (Effect::Version, _) => return Parsed::Version,
+            (Effect::Help, _) => return Parsed::Usage,
+            (Effect::Netns, value) => {
+                // A missing NAME is reported when the switch is made.
+                opts.netns.push(value.map(OsStr::to_owned));
+                switches.push(value.map(OsStr::to_owned));
             }
-            i += 1;
-        } else if is("-family") {
-            let Some(family) = value else {
-                return Parsed::Usage;
-            };
-            match family.as_bytes() {
-                b"help" => return Parsed::Usage,
-                b"inet" | b"inet6" | b"link" | b"mpls" | b"bridge" => {}
-                _ => return Parsed::Error(ArgError::Family(family.to_owned())),
+            // Every other option with a value needs it.
+            (_, None) if spec.arg.is_some() => return Parsed::Usage,
+            (IgnoredValue(check), Some(value)) => {
+                if let Some(stop) = check.apply(value) {
+                    return stop;
+                }
             }
-            i += 1;
-        } else if matches!(opt, b"-4" | b"-6" | b"-0" | b"-M" | b"-B") {
-            // Family shorthands: ignored.
-        } else if is("-human")
-            || is("-human-readable")
-            || is("-iec")
-            || is("-stats")
-            || is("-statistics")
-            || is("-details")
-            || is("-resolve")
-            || is("-oneline")
-            || is("-timestamp")
-            || is("-tshort")
-        {
-            // Accepted and ignored: netns output does not change (not even with -oneline).
-        } else if is("-Version") {
-            return Parsed::Version;
-        } else if is("-force") {
-            opts.force = true;
-        } else if is("-batch") {
-            let Some(file) = value else {
-                return Parsed::Usage;
-            };
-            opts.batch = Some(file.to_owned());
-            i += 1;
-        } else if is("-brief") {
-            // Ignored.
-        } else if is("-json") {
-            opts.json = true;
-        } else if is("-pretty") {
-            opts.pretty = true;
-        } else if is("-rcvbuf") {
-            let Some(size) = value else {
-                return Parsed::Usage;
-            };
-            if parse_u32(size.as_bytes()).is_none() {
-                return Parsed::Error(ArgError::Rcvbuf(size.to_owned()));
-            }
-            i += 1;
-        } else if is_color(opt) {
-            // Color is never applied to netns output.
-        } else if is("-help") {
-            return Parsed::Usage;
-        } else if is("-netns") {
-            opts.netns.push(value.map(OsStr::to_owned));
-            switches.push(value.map(OsStr::to_owned));
-            i += 1;
-        } else if is("-Numeric") {
-            // Ignored.
-        } else if is("-all") {
-            opts.all = true;
-        } else if opt == b"-echo" {
-            // Ignored.
-        } else {
-            return Parsed::Error(ArgError::UnknownOption(OsStr::from_bytes(opt).to_owned()));
+            (Effect::Batch, Some(file)) => opts.batch = Some(file.to_owned()),
+            (Effect::All, _) => opts.all = true,
+            (Effect::Json, _) => opts.json = true,
+            (Effect::Pretty, _) => opts.pretty = true,
+            (Effect::Force, _) => opts.force = true,
+            (Ignored | IgnoredValue(_) | Effect::Batch, _) => {}
         }
         i += 1;
     }
     Parsed::Run(opts, i.min(args.len()))
 }
 
-/// `-color`, `-color=always|auto|never` (and their prefixes, such as `-c`).
-fn is_color(opt: &[u8]) -> bool {
-    let (name, value) = match opt.iter().position(|&b| b == b'=') {
-        Some(eq) => (&opt[..eq], Some(&opt[eq + 1..])),
-        None => (opt, None),
-    };
-    matches(name, "-color") && matches!(value, None | Some(b"" | b"always" | b"auto" | b"never"))
+impl Check {
+    /// `None` if `ip` accepts `value`; otherwise how the parse ends.
+    fn apply(self, value: &OsStr) -> Option<Parsed> {
+        match self {
+            Check::Any => None,
+            Check::Family => match value.as_bytes() {
+                b"help" => Some(Parsed::Usage),
+                b"inet" | b"inet6" | b"link" | b"mpls" | b"bridge" => None,
+                _ => Some(Parsed::Error(ArgError::Family(value.to_owned()))),
+            },
+            Check::Unsigned => match parse_u32(value.as_bytes()) {
+                Some(_) => None,
+                None => Some(Parsed::Error(ArgError::Rcvbuf(value.to_owned()))),
+            },
+        }
+    }
 }
 
 /// Whether `word` names the `netns` object, as `ip`'s object table resolves it: `net`, `netn` or
@@ -211,29 +409,129 @@ pub enum Verb {
     Prune,
     /// `inspect` (netnest's own: nsid, pids and links of one namespace).
     Inspect,
+    /// `completions` (netnest's own: shell completion scripts).
+    Completions,
+}
+
+/// One subcommand keyword of `ip netns` (or of netnest's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerbSpec {
+    /// The keyword (`list`); any non-empty prefix names it unless an earlier row matches first.
+    pub keyword: &'static str,
+    /// The subcommand it names (`show` and `lst` are other keywords for [`Verb::List`]).
+    pub verb: Verb,
+    /// Its arguments, as the usage writes them (`NAME PID`).
+    pub args: &'static str,
+    /// What it does, in one line.
+    pub help: &'static str,
+}
+
+const fn verb(
+    keyword: &'static str,
+    verb: Verb,
+    args: &'static str,
+    help: &'static str,
+) -> VerbSpec {
+    VerbSpec {
+        keyword,
+        verb,
+        args,
+        help,
+    }
 }
 
 /// `ip netns`'s keywords in the order it tries them: the first prefix match wins, so `s` is `show`,
 /// `a` is `add` and `m` is `monitor`.
-const VERBS: &[(&str, Verb)] = &[
-    ("list", Verb::List),
-    ("show", Verb::List),
-    ("lst", Verb::List),
-    ("list-id", Verb::ListId),
-    ("help", Verb::Help),
-    ("add", Verb::Add),
-    ("set", Verb::Set),
-    ("delete", Verb::Delete),
-    ("identify", Verb::Identify),
-    ("pids", Verb::Pids),
-    ("exec", Verb::Exec),
-    ("monitor", Verb::Monitor),
-    ("attach", Verb::Attach),
+pub const VERBS: &[VerbSpec] = &[
+    verb(
+        "list",
+        Verb::List,
+        "",
+        "list the named namespaces, with their nsids",
+    ),
+    verb("show", Verb::List, "", "the same as list"),
+    verb("lst", Verb::List, "", "the same as list"),
+    verb(
+        "list-id",
+        Verb::ListId,
+        "[target-nsid POSITIVE-INT] [nsid POSITIVE-INT]",
+        "list the nsids this namespace (or the target) has assigned",
+    ),
+    verb("help", Verb::Help, "", "print the usage"),
+    verb(
+        "add",
+        Verb::Add,
+        "NAME",
+        "create a new namespace and name it",
+    ),
+    verb(
+        "set",
+        Verb::Set,
+        "NAME NETNSID",
+        "assign an nsid (a number, or auto) to a named namespace",
+    ),
+    verb(
+        "delete",
+        Verb::Delete,
+        "[NAME]",
+        "remove a name (with -all: every name)",
+    ),
+    verb(
+        "identify",
+        Verb::Identify,
+        "[PID]",
+        "print the names of a process's namespace",
+    ),
+    verb(
+        "pids",
+        Verb::Pids,
+        "NAME",
+        "print the processes inside a named namespace",
+    ),
+    verb(
+        "exec",
+        Verb::Exec,
+        "[NAME] cmd ...",
+        "run a command inside a named namespace (with -all: each)",
+    ),
+    verb(
+        "monitor",
+        Verb::Monitor,
+        "",
+        "print names as they are added and deleted",
+    ),
+    verb(
+        "attach",
+        Verb::Attach,
+        "NAME PID",
+        "name the namespace of a running process",
+    ),
     // netnest's own, after all of ip's so no abbreviation of theirs changes meaning
     // (`l` is still `list`, `p` still `pids`).
-    ("lab", Verb::Lab),
-    ("prune", Verb::Prune),
-    ("inspect", Verb::Inspect),
+    verb(
+        "lab",
+        Verb::Lab,
+        "{ up | down | status | exec | help } ...",
+        "build, inspect and remove topologies from TOML files",
+    ),
+    verb(
+        "prune",
+        Verb::Prune,
+        "",
+        "remove names whose namespace is gone",
+    ),
+    verb(
+        "inspect",
+        Verb::Inspect,
+        "NAME",
+        "print a named namespace's nsid, processes and links",
+    ),
+    verb(
+        "completions",
+        Verb::Completions,
+        "{ bash | zsh | fish }",
+        "print the completion script for a shell",
+    ),
 ];
 
 impl Verb {
@@ -241,8 +539,8 @@ impl Verb {
     pub fn lookup(word: &[u8]) -> Option<Verb> {
         VERBS
             .iter()
-            .find(|(keyword, _)| matches(word, keyword))
-            .map(|&(_, verb)| verb)
+            .find(|spec| matches(word, spec.keyword))
+            .map(|spec| spec.verb)
     }
 }
 
@@ -358,6 +656,65 @@ mod tests {
         });
     }
 
+    /// The first row that matches wins: short words name the option `ip` 6.1 picks.
+    #[test]
+    fn table_order_decides_short_words() {
+        let first: &[(&str, &str)] = &[
+            ("-", "-loops"),
+            ("-l", "-loops"),
+            ("-f", "-family"),
+            ("-h", "-human"),
+            ("-human-", "-human-readable"),
+            ("-s", "-stats"),
+            ("-stati", "-statistics"),
+            ("-t", "-timestamp"),
+            ("-ts", "-tshort"),
+            ("-V", "-Version"),
+            ("-b", "-batch"),
+            ("-br", "-brief"),
+            ("-j", "-json"),
+            ("-p", "-pretty"),
+            ("-r", "-resolve"),
+            ("-rc", "-rcvbuf"),
+            ("-c", "-color"),
+            ("-he", "-help"),
+            ("-n", "-netns"),
+            ("-N", "-Numeric"),
+            ("-a", "-all"),
+            ("-echo", "-echo"),
+            ("-4", "-4"),
+        ];
+        for &(word, name) in first {
+            let spec = OptionSpec::lookup(word.as_bytes()).map(|s| s.name);
+            assert_eq!(spec, Some(name), "{word}");
+        }
+        for word in ["-e", "-ech", "-44", "-x", "-jsonx", "-c=x"] {
+            assert_eq!(OptionSpec::lookup(word.as_bytes()), None, "{word}");
+        }
+    }
+
+    /// Every row can be documented: a name with one dash, a help line, and a value name exactly
+    /// when the option takes a value.
+    #[test]
+    fn table_rows_are_documented() {
+        for spec in OPTIONS {
+            assert!(
+                spec.name.starts_with('-') && spec.name.len() > 1,
+                "{spec:?}"
+            );
+            assert!(!spec.help.is_empty(), "{spec:?}");
+            let takes_value = matches!(
+                spec.effect,
+                Effect::IgnoredValue(_) | Effect::Batch | Effect::Netns
+            );
+            assert_eq!(spec.arg.is_some(), takes_value, "{spec:?}");
+        }
+        for spec in VERBS {
+            assert_eq!(Verb::lookup(spec.keyword.as_bytes()), Some(spec.verb));
+            assert!(!spec.help.is_empty(), "{spec:?}");
+        }
+    }
+
     #[test]
     fn ignored_options() {
         let ignored = [
@@ -457,7 +814,7 @@ mod tests {
         }
     }
 
-    /// The abbreviations of spec §1.4, all verified against ip 6.1.
+    /// The abbreviations `ip netns` 6.1 accepts, all verified against it.
     #[test]
     fn verbs_by_prefix() {
         let table: &[(&[&str], Verb)] = &[
@@ -485,7 +842,7 @@ mod tests {
         }
     }
 
-    /// `get_s32(…, 0)` as spec §2.3 describes it for `attach`'s PID.
+    /// `get_s32(…, 0)` as `ip netns attach` reads its PID.
     #[test]
     fn s32_base_zero() {
         let ok: &[(&str, i32)] = &[

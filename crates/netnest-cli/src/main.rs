@@ -10,7 +10,8 @@
 //! * `output`: stdout buffering, plain text and JSON;
 //! * `messages`: every text on stderr, and errors turned into `ip`'s messages;
 //! * `errno`: glibc's `strerror` texts;
-//! * `sys`: `fork`, `execvp`, `waitpid` for `exec`.
+//! * `sys`: `fork`, `execvp`, `waitpid` for `exec`;
+//! * `reference`: the help texts, man pages and shell completions, from one table.
 //!
 //! The exit code is decided here, from the [`Status`] the command returns.
 //!
@@ -32,6 +33,7 @@ mod messages;
 mod output;
 #[cfg(test)]
 mod proptests;
+mod reference;
 mod sys;
 
 use std::ffi::OsString;
@@ -62,6 +64,12 @@ extern "C" fn main(argc: i32, argv: *const *const std::ffi::c_char) -> i32 {
 
 /// Runs the command line and returns how it ended.
 fn run(argv: Vec<OsString>) -> Status {
+    // The GNU forms, as the first word (`ip` reads them as `-help`, `-version`).
+    match argv.first().map(|word| word.as_bytes()) {
+        Some(b"--help") => return print(&reference::help::full()),
+        Some(b"--version") => return print(&reference::version_line()),
+        _ => {}
+    }
     let (opts, first) = match args::parse(&argv) {
         Parsed::Run(opts, first) => (opts, first),
         Parsed::SwitchThen(switches, outcome) => {
@@ -86,11 +94,35 @@ fn run(argv: Vec<OsString>) -> Status {
             if words.first().is_some_and(|w| is_netns_object(w.as_bytes())) {
                 words = &words[1..];
             }
+            if let Some(text) = subcommand_help(words) {
+                return print(&text);
+            }
             cmd::netns(&mut ctx, words)
         }
     };
     ctx.out.flush();
     status
+}
+
+/// `SUBCOMMAND --help`, `lab SUBCOMMAND --help`: the help text, if `words` ask for it. Only the
+/// word right after the subcommand (or the lab's subcommand) counts, so `exec NAME cmd --help`
+/// still runs `cmd --help`.
+fn subcommand_help(words: &[OsString]) -> Option<String> {
+    let verb = args::Verb::lookup(words.first()?.as_bytes())?;
+    let asks = |i: usize| words.get(i).is_some_and(|w| w == "--help");
+    let lab_asks = verb == args::Verb::Lab && asks(2);
+    if !asks(1) && !lab_asks {
+        return None;
+    }
+    reference::help::for_words(verb, &words[1..])
+}
+
+/// Prints `text` on stdout: rc 0.
+fn print(text: &str) -> Status {
+    let mut out = output::Stdout::new();
+    out.write(text.as_bytes());
+    out.flush();
+    Status::Exit(0)
 }
 
 /// Each `-n NAME`, in order, as `ip` switches while it reads its options; the status to end with
@@ -116,12 +148,7 @@ fn switch(ctx: &Ctx, switches: &[Option<OsString>]) -> Option<Status> {
 /// A parse that ended before any command: `-V`, the usage, or an option error.
 fn ended(outcome: Parsed) -> Status {
     match outcome {
-        Parsed::Version => {
-            let mut out = output::Stdout::new();
-            out.write(messages::VERSION.as_bytes());
-            out.flush();
-            Status::Exit(0)
-        }
+        Parsed::Version => print(&reference::version_line()),
         Parsed::Error(e) => {
             messages::arg_error(&e);
             Status::Exit(255)

@@ -26,9 +26,6 @@ Usage:\tnetnest list
 \tnetnest list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
 NETNSID := auto | POSITIVE-INT";
 
-/// What `-Version` prints (on stdout).
-pub const VERSION: &str = concat!("netnest utility, netnest-", env!("CARGO_PKG_VERSION"), "\n");
-
 /// The usage block, to stderr.
 pub fn usage() {
     print(&[USAGE.as_bytes()]);

@@ -252,10 +252,11 @@ const IP_NETNS_ORDER: [(&str, Verb); 13] = [
 
 /// netnest's own keywords, which come after all of `ip`'s (so none of `ip`'s abbreviations
 /// changes meaning).
-const NETNEST_OWN: [(&str, Verb); 3] = [
+const NETNEST_OWN: [(&str, Verb); 4] = [
     ("lab", Verb::Lab),
     ("prune", Verb::Prune),
     ("inspect", Verb::Inspect),
+    ("completions", Verb::Completions),
 ];
 
 #[test]

@@ -66,13 +66,12 @@ impl Topology {
             if !n.routes.is_empty() {
                 out.push_str("routes = [\n");
                 for r in &n.routes {
-                    let to = if r.is_default()
-                        && r.to.is_ipv4() == r.via.map_or(true, |v| v.is_ipv4())
-                    {
-                        "default".to_owned()
-                    } else {
-                        r.to.to_string()
-                    };
+                    let to =
+                        if r.is_default() && r.to.is_ipv4() == r.via.is_none_or(|v| v.is_ipv4()) {
+                            "default".to_owned()
+                        } else {
+                            r.to.to_string()
+                        };
                     let _ = write!(out, "    {{ to = {}", q(&to));
                     if let Some(via) = r.via {
                         let _ = write!(out, ", via = {}", q(&via.to_string()));

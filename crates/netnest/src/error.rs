@@ -88,7 +88,7 @@ pub struct Error {
     op: Op,
     path: Option<PathBuf>,
     source: io::Error,
-    kernel: Option<Box<crate::netlink::KernelError>>,
+    kernel: Option<Box<crate::kernel_error::KernelError>>,
 }
 
 impl Error {
@@ -104,7 +104,7 @@ impl Error {
 
     /// An error the kernel answered to a netlink request ([`Op::Netlink`]), with its errno and its
     /// extended ACK.
-    pub(crate) fn kernel(kernel: crate::netlink::KernelError) -> Error {
+    pub(crate) fn kernel(kernel: crate::kernel_error::KernelError) -> Error {
         Error {
             op: Op::Netlink,
             path: None,
@@ -115,7 +115,7 @@ impl Error {
 
     /// What the kernel said, when this error is a netlink error reply: its errno, its extended-ACK
     /// message (`Peer netns reference is invalid`) and where the reply came (ACK or end of dump).
-    pub fn kernel_error(&self) -> Option<&crate::netlink::KernelError> {
+    pub fn kernel_error(&self) -> Option<&crate::kernel_error::KernelError> {
         self.kernel.as_deref()
     }
 

@@ -11,8 +11,8 @@ use rustix::mount::{
 };
 
 use crate::error::Result;
-use crate::handle::NetNs;
 use crate::name::{Name, NAME_MAX};
+use crate::netns::NetNs;
 use crate::registry::Registry;
 
 /// Where `ip netns exec` finds the per-namespace files bound over `/etc`.
@@ -124,8 +124,8 @@ impl ExecEnv {
         &self,
         bind_failed: &mut dyn FnMut(&EtcBind, Errno),
     ) -> Result<(), (ExecStep, Errno)> {
-        crate::thread::setns_for_exec(&self.ns).map_err(|e| (ExecStep::Setns, e))?;
-        crate::thread::unshare_mount_for_exec().map_err(|e| (ExecStep::UnshareMount, e))?;
+        crate::sys::setns_net(&self.ns).map_err(|e| (ExecStep::Setns, e))?;
+        crate::sys::unshare_mount().map_err(|e| (ExecStep::UnshareMount, e))?;
         rustix::mount::mount_change(
             c"/",
             MountPropagationFlags::DOWNSTREAM | MountPropagationFlags::REC,

@@ -8,6 +8,7 @@
 //! * **Named namespaces** ([`Registry`]) in the iproute2 convention (`/run/netns/NAME`, a bind mount
 //!   on a shared run directory), so `ip netns`, pyroute2, Go, CNI and netnest see each other's names:
 //!   add, attach, open, delete, list, identify, pids. Any directory can be a registry.
+//! * **Probes** ([`probe`]): ICMP echo and TCP connect from inside a namespace.
 //! * **Working inside a namespace** ([`run`], [`socket`], [`NetNs::enter`]) without moving the
 //!   caller's thread or leaving a pooled thread in the wrong namespace.
 //!
@@ -46,29 +47,30 @@
 //! needs `CAP_SYS_ADMIN` over its owning user namespace. Listing, identifying and finding pids do
 //! not need privileges (processes you cannot inspect are skipped).
 #![deny(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): items behind a feature say which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-mod container;
 mod error;
 mod exec_env;
-mod handle;
+mod kernel_error;
 mod name;
 pub mod netlink;
+mod netns;
+pub mod probe;
 mod process;
 mod procfs;
 mod registry;
 mod sys;
-mod thread;
 
-pub use container::ContainerError;
 pub use error::{Error, Op, Result};
 pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
-pub use handle::{NetNs, NsId};
+pub use kernel_error::{ErrorSite, KernelError};
 pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
+pub use netns::{run, socket, ContainerError, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
 pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
-pub use thread::{run, socket, EnterGuard};
 
 /// rustix, re-exported for the socket types that [`socket`] takes.
 pub use rustix;

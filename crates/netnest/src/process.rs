@@ -17,7 +17,7 @@ use rustix::io::Errno;
 
 use crate::error::{Error, Op, Result};
 use crate::exec_env::{ExecEnv, ExecStep};
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// The errno of a failed `pre_exec` step travels back to the parent through std's error pipe; the
 /// step is folded into its upper bits so the parent can say which step failed.
@@ -83,13 +83,12 @@ pub trait CommandExt {
 
 impl CommandExt for Command {
     fn spawn_in(&mut self, ns: &NetNs) -> Result<Child> {
-        crate::thread::run(ns, || self.spawn())?.map_err(|e| Error::new(Op::Spawn, None, e))
+        crate::netns::run(ns, || self.spawn())?.map_err(|e| Error::new(Op::Spawn, None, e))
     }
 
     fn netns(&mut self, ns: &NetNs) -> Result<&mut Self> {
         let ns = ns.try_clone()?;
-        let hook =
-            move || crate::thread::setns_for_exec(&ns).map_err(|e| encode(ExecStep::Setns, e));
+        let hook = move || crate::sys::setns_net(&ns).map_err(|e| encode(ExecStep::Setns, e));
         // SAFETY: the hook only calls setns on an fd owned by the closure (see module docs).
         Ok(unsafe { self.pre_exec(hook) })
     }

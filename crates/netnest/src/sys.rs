@@ -1,15 +1,40 @@
-//! The two ioctls rustix has no wrapper for.
+//! The system calls that change a thread's namespaces, and the two ioctls rustix has no wrapper
+//! for. Every `setns` and `unshare` of the library goes through here.
 //!
 //! # Safety
 //!
-//! Both calls pass a valid, borrowed file descriptor and an ioctl number whose argument is unused
+//! The ioctls pass a valid, borrowed file descriptor and an ioctl number whose argument is unused
 //! (`NS_GET_NSTYPE`) or an integer (`SIOCGSKNS`); neither writes through a pointer, so no memory is
-//! at stake. This is the only module besides `thread` that may use `unsafe`.
+//! at stake. `unshare` is `unsafe` in rustix because `CLONE_FILES` would split the fd table
+//! between threads; here it is only ever called with `CLONE_NEWNET` or `CLONE_NEWNS`, which change
+//! nothing but the calling thread's network or mount namespace.
 #![allow(unsafe_code)]
 
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 
 use rustix::io::Errno;
+use rustix::thread::{LinkNameSpaceType, UnshareFlags};
+
+/// Moves the calling thread into the network namespace `ns`. Allocates nothing, so it may run
+/// between `fork` and `exec`.
+pub(crate) fn setns_net(ns: impl AsFd) -> Result<(), Errno> {
+    rustix::thread::move_into_link_name_space(ns.as_fd(), Some(LinkNameSpaceType::Network))
+}
+
+/// Moves the calling thread into a new network namespace.
+pub(crate) fn unshare_net() -> Result<(), Errno> {
+    // SAFETY: CLONE_NEWNET only changes this thread's network namespace; the fd table stays
+    // shared (see the module's Safety section).
+    unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWNET) }
+}
+
+/// Gives the calling thread a mount namespace of its own, for a process about to `exec`.
+/// Fails with `EINVAL` in a multi-threaded process (the filesystem context is shared).
+pub(crate) fn unshare_mount() -> Result<(), Errno> {
+    // SAFETY: CLONE_NEWNS (which implies CLONE_FS) changes only this thread's mount namespace and
+    // filesystem context; the fd table stays shared.
+    unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWNS) }
+}
 
 /// `NS_GET_NSTYPE` from `<linux/nsfs.h>`: `_IO(0xb7, 0x3)`.
 const NS_GET_NSTYPE: libc::c_ulong = 0xb703;

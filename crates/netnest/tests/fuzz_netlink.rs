@@ -35,8 +35,8 @@ use netnest::netlink::route_messages::RouteNetlinkMessage;
 use netnest::netlink::SocketOptions;
 use netnest::{NetNs, Op};
 
-/// What `wire.rs` takes from its parent module.
-mod error {
+/// What `wire.rs` takes from the library (`crate::kernel_error`).
+mod kernel_error {
     pub(crate) use netnest::netlink::{ErrorSite, KernelError};
 }
 
@@ -216,19 +216,19 @@ fn check_status(header: Header, payload: &[u8], buf: &[u8]) {
         Err(_) => {} // malformed: the caller reports it
         Ok(Ok(warning)) => {
             assert_eq!(code, Some(0));
-            assert!(warning.as_deref().map_or(true, text_in_buf));
+            assert!(warning.as_deref().is_none_or(text_in_buf));
         }
         Ok(Err(k)) => {
             let code = code.expect("an error needs a code");
             assert_ne!(code, 0);
             assert_eq!(k.errno, code.checked_neg().unwrap_or(i32::MAX));
-            assert!(k.message.as_deref().map_or(true, text_in_buf));
+            assert!(k.message.as_deref().is_none_or(text_in_buf));
         }
     }
     match parse_done(header.flags, payload) {
         Ok(warning) => {
             assert!(code.unwrap_or(0) == 0);
-            assert!(warning.as_deref().map_or(true, text_in_buf));
+            assert!(warning.as_deref().is_none_or(text_in_buf));
         }
         Err(k) => {
             assert_eq!(k.errno, code.unwrap().checked_neg().unwrap_or(i32::MAX));

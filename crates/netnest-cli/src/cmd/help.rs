@@ -1,10 +1,24 @@
-//! `ip netns help`: the usage block on stderr, rc 255. Words after `help` are ignored.
+//! `ip netns help`: the usage block on stderr, rc 255, and words after `help` ignored, as `ip`
+//! does. netnest's one addition: `help SUBCOMMAND` (a word that names a subcommand) prints that
+//! subcommand's help on stdout, rc 0, as `netnest SUBCOMMAND --help` does.
 
-use super::Status;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use super::{Ctx, Status};
+use crate::args::Verb;
 use crate::messages;
+use crate::reference;
 
-/// Prints the usage; `ip` then exits with 255.
-pub fn run() -> Status {
+/// Prints one subcommand's help, or the usage (then `ip` exits with 255).
+pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    if let Some(verb) = args.first().and_then(|word| Verb::lookup(word.as_bytes())) {
+        if let Some(text) = reference::help::for_words(verb, &args[1..]) {
+            ctx.out.write(text.as_bytes());
+            ctx.out.flush();
+            return Status::Ok;
+        }
+    }
     messages::usage();
     Status::Exit(255)
 }

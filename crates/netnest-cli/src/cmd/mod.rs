@@ -4,6 +4,7 @@
 
 mod add;
 mod attach;
+mod completions;
 mod delete;
 mod exec;
 mod help;
@@ -128,7 +129,7 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let args = &args[1..];
     match verb {
         Verb::List => list::run(ctx),
-        Verb::Help => help::run(),
+        Verb::Help => help::run(ctx, args),
         Verb::Add => add::run(ctx, args),
         Verb::Attach => attach::run(ctx, args),
         Verb::Delete => delete::run(ctx, args),
@@ -141,5 +142,6 @@ pub fn netns(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Verb::ListId => list_id::run(ctx, args),
         Verb::Set => set::run(ctx, args),
         Verb::Monitor => monitor::run(ctx),
+        Verb::Completions => completions::run(ctx, args),
     }
 }

@@ -176,3 +176,93 @@ fn list_does_not_hang_on_a_fifo() {
     assert_eq!(String::from_utf8_lossy(&netnest.stdout), "f\na\n");
     assert_eq!(String::from_utf8_lossy(&netnest.stderr), invalid.repeat(2));
 }
+
+/// What netnest prints for `words` outside any sandbox: the help texts depend on nothing else.
+fn own_output(words: &[&str]) -> Vec<u8> {
+    let bin = std::env::var_os("NETNEST_DIFF_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_netnest").into());
+    let out = std::process::Command::new(bin)
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty(), "{words:?}");
+    out.stdout
+}
+
+/// ip reads `--help` as `-help`: ip's usage on stderr, rc 255. netnest prints its whole help
+/// on stdout, rc 0. (`-help` and `help` keep ip's behaviour.)
+#[test]
+fn long_help_prints_the_help_on_stdout() {
+    let ip = sc().opt("--help").run_reference();
+    assert_eq!(ip.code, 255);
+    assert!(ip.stdout.is_empty());
+    assert!(ip
+        .stderr
+        .starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
+    if netnest_testkit::selftest() {
+        return;
+    }
+    let help = own_output(&["--help"]);
+    assert!(help.starts_with(b"netnest "));
+    sc().opt("--help")
+        .run_netnest()
+        .assert(&Expect::ok().stdout(help));
+}
+
+/// ip has no `--version` (`Option "-version" is unknown`); netnest prints what `-V` prints.
+#[test]
+fn long_version_prints_the_version() {
+    let version = own_output(&["-V"]);
+    sc().opt("--version").differs(
+        Expect::code(255).stderr("Option \"-version\" is unknown, try \"ip -help\".\n"),
+        Expect::ok().stdout(&version),
+    );
+}
+
+/// `-V`: ip names iproute2 and libbpf; netnest names itself, its version and its build, in the
+/// same shape (`cut -d, -f2` is the version of either).
+#[test]
+fn version_names_netnest_and_its_build() {
+    let version = own_output(&["-V"]);
+    assert!(version.starts_with(b"netnest utility, netnest-"));
+    sc().opt("-V").differs(
+        Expect::ok().stdout("ip utility, iproute2-6.1.0, libbpf 1.1.2\n"),
+        Expect::ok().stdout(&version),
+    );
+}
+
+/// `SUBCOMMAND --help` is help in netnest; ip takes `--help` for a name: `add --help` makes a
+/// namespace called `--help`. (A `-batch` line still does, in netnest too.)
+#[test]
+fn subcommand_help_makes_nothing() {
+    let help = own_output(&["add", "--help"]);
+    assert!(help.starts_with(b"Usage: netnest add NAME\n"));
+    sc().args(["add", "--help"])
+        .after("ls -A /run/netns 2>/dev/null; echo .")
+        .differs(
+            Expect::ok().after("--help\n.\n"),
+            Expect::ok().stdout(&help).after(".\n"),
+        );
+}
+
+/// `help SUBCOMMAND`: ip ignores the word and prints its usage on stderr, rc 255; netnest prints
+/// that subcommand's help on stdout, rc 0. `help` alone, or with a word that names no
+/// subcommand, is ip's (see help_and_errors).
+#[test]
+fn help_with_a_subcommand_prints_its_help() {
+    let help = own_output(&["help", "exec"]);
+    assert!(help.starts_with(b"Usage: netnest exec NAME"));
+    sc().args(["help", "exec"])
+        .differs(Expect::code(255).stderr(USAGE), Expect::ok().stdout(&help));
+}
+
+/// `completions SHELL` is netnest's own; ip knows no such command.
+#[test]
+fn completions_print_a_script() {
+    let script = own_output(&["completions", "bash"]);
+    assert!(script.ends_with(b"complete -F _netnest netnest\n"));
+    sc().args(["completions", "bash"]).differs(
+        Expect::code(255).stderr("Command \"completions\" is unknown, try \"ip netns help\".\n"),
+        Expect::ok().stdout(&script),
+    );
+}

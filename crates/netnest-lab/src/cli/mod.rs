@@ -153,7 +153,7 @@ fn lab_name(target: &OsString, options: &Options) -> Result<String, String> {
     let path = Path::new(target);
     let looks_like_file = target
         .to_str()
-        .map_or(true, |s| s.contains('/') || s.ends_with(".toml"));
+        .is_none_or(|s| s.contains('/') || s.ends_with(".toml"));
     if looks_like_file && path.is_file() {
         return Topology::from_file(path)
             .map(|t| t.name)

@@ -136,7 +136,7 @@ fn on_link(
     node: &str,
     ifaces: &Ifaces,
 ) {
-    let candidates = ifaces.iter().filter(|(n, _)| dev.map_or(true, |d| d == *n));
+    let candidates = ifaces.iter().filter(|(n, _)| dev.is_none_or(|d| d == *n));
     if is_link_local(v) {
         if dev.is_none() {
             c.err(

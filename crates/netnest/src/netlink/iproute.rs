@@ -2,8 +2,8 @@
 //! `IPRoute(netns=…, flags=…)` and `NetNS(…)` offer them.
 
 use crate::error::Result;
-use crate::handle::NetNs;
 use crate::name::Name;
+use crate::netns::NetNs;
 use crate::registry::{CreateMode, Registry};
 
 use super::options::SocketOptions;

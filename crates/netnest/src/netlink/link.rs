@@ -6,7 +6,7 @@ use netlink_packet_route::link::{
 use netlink_packet_route::RouteNetlinkMessage;
 
 use super::iproute::IpRoute;
-use super::link_add::NetNsRef;
+use super::netns_ref::NetNsRef;
 use crate::error::{Error, Op, Result};
 
 /// The operational state of a link (`IFLA_OPERSTATE`: `UP`, `DOWN`, `LOWERLAYERDOWN`,

@@ -15,6 +15,8 @@
 //! * [`IpRoute`]: what pyroute2's `IPRoute(netns=…)` / `NetNS(…)` offer, typed: links
 //!   ([`Link`]), addresses ([`Address`]) and routes ([`Route`]) in one namespace, with methods
 //!   named after `ip link`, `ip address` and `ip route`.
+//! * Traffic control ([`IpRoute::qdisc_add`], [`Tbf`], [`Netem`], [`netem_available`]) and
+//!   link groups ([`IpRoute::link_del_group`]: many links removed in one request).
 //! * With the `tokio` feature, `netlink::tokio::{connection, handle}`: an
 //!   [`rtnetlink::Handle`](https://docs.rs/rtnetlink) for any namespace.
 //!
@@ -29,32 +31,38 @@
 
 mod addr;
 mod batch;
-mod error;
 mod iproute;
 mod link;
 mod link_add;
+mod link_group;
 mod monitor;
+mod netns_ref;
 mod nsid;
 mod options;
 mod request;
 mod route;
 mod socket;
 mod sys;
+mod tc;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod wire;
 
+pub use crate::kernel_error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
-pub use error::{ErrorSite, KernelError};
 pub use iproute::IpRoute;
 pub use link::{Link, LinkRef, OperState};
-pub use link_add::{MacVlanMode, NetNsRef};
+pub use link_add::MacVlanMode;
+pub use link_group::DEFAULT_GROUP;
 pub use monitor::{NsidEvent, NsidMonitor};
+pub use netns_ref::NetNsRef;
 pub use nsid::NsidRecord;
 pub use options::{SocketOptions, DEFAULT_RCVBUF, DEFAULT_SNDBUF};
 pub use route::{Route, RouteSpec};
 pub use socket::Socket;
+pub use tc::{netem_available, qdisc_request, Netem, Qdisc, QdiscInfo, QdiscParent, Tbf};
 
 /// The message crates this module speaks, re-exported for raw access ([`Socket::request`]).
 pub use netlink_packet_core as core;

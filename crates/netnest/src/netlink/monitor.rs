@@ -9,7 +9,7 @@ use super::nsid::NsidRecord;
 use super::options::SocketOptions;
 use super::socket::{decode, Socket};
 use crate::error::Result;
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// `RTNLGRP_NSID`.
 const RTNLGRP_NSID: u32 = 28;

@@ -8,7 +8,7 @@ use rustix::net::{AddressFamily, SocketFlags, SocketType};
 use super::socket::Socket;
 use super::sys;
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// Size of the receive buffer asked for with `SO_RCVBUF(FORCE)`: iproute2's 1 MiB.
 pub const DEFAULT_RCVBUF: usize = 1024 * 1024;
@@ -130,5 +130,28 @@ impl SocketOptions {
         let local = rustix::net::netlink::SocketAddrNetlink::try_from(local)
             .map_err(|e| Error::errno(Op::Netlink, e))?;
         Ok(Socket::from_parts(fd, local.pid(), self.strict_check))
+    }
+}
+
+impl Socket {
+    /// Opens a socket with the default [`SocketOptions`] in the calling thread's namespace.
+    ///
+    /// ```no_run
+    /// let mut sock = netnest::netlink::Socket::open()?;
+    /// # Ok::<(), netnest::Error>(())
+    /// ```
+    pub fn open() -> Result<Socket> {
+        SocketOptions::new().open()
+    }
+
+    /// Opens a socket with the default [`SocketOptions`] inside `ns`.
+    ///
+    /// ```no_run
+    /// let ns = netnest::NetNs::new()?;
+    /// let mut sock = netnest::netlink::Socket::open_in(&ns)?;
+    /// # Ok::<(), netnest::Error>(())
+    /// ```
+    pub fn open_in(ns: &NetNs) -> Result<Socket> {
+        SocketOptions::new().open_in(ns)
     }
 }

@@ -3,10 +3,10 @@
 use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP};
 use netlink_packet_route::RouteNetlinkMessage;
 
-use super::error::ErrorSite;
 use super::socket::{decode, Flow, Socket};
 use super::wire::{self, Header};
 use crate::error::{Error, Op, Result};
+use crate::kernel_error::ErrorSite;
 
 /// How many times [`Socket::dump`] restarts a dump the kernel marked `NLM_F_DUMP_INTR`.
 const DUMP_INTR_RETRIES: usize = 4;

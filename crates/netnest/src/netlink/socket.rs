@@ -1,5 +1,5 @@
 //! [`Socket`]: a synchronous route-netlink socket, opened in the current namespace or inside any
-//! [`NetNs`] (see [`SocketOptions`]).
+//! [`NetNs`] (see [`SocketOptions`](super::SocketOptions)).
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -10,11 +10,10 @@ use netlink_packet_core::{
 use netlink_packet_route::RouteNetlinkMessage;
 use rustix::net::{RecvFlags, SendFlags};
 
-use super::options::SocketOptions;
 use super::sys;
 use super::wire::{self, Header};
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// The largest datagram the kernel sends on a route-netlink socket is 32 KiB for dumps; replies
 /// carrying big links can be larger, so the buffer grows on `MSG_TRUNC`.
@@ -60,27 +59,6 @@ pub(crate) enum Flow {
 }
 
 impl Socket {
-    /// Opens a socket with the default [`SocketOptions`] in the calling thread's namespace.
-    ///
-    /// ```no_run
-    /// let mut sock = netnest::netlink::Socket::open()?;
-    /// # Ok::<(), netnest::Error>(())
-    /// ```
-    pub fn open() -> Result<Socket> {
-        SocketOptions::new().open()
-    }
-
-    /// Opens a socket with the default [`SocketOptions`] inside `ns`.
-    ///
-    /// ```no_run
-    /// let ns = netnest::NetNs::new()?;
-    /// let mut sock = netnest::netlink::Socket::open_in(&ns)?;
-    /// # Ok::<(), netnest::Error>(())
-    /// ```
-    pub fn open_in(ns: &NetNs) -> Result<Socket> {
-        SocketOptions::new().open_in(ns)
-    }
-
     /// A socket on a configured, bound fd.
     pub(crate) fn from_parts(fd: OwnedFd, port: u32, strict_check: bool) -> Socket {
         Socket {
@@ -155,7 +133,7 @@ impl Socket {
                 Ok((n, _, from)) => {
                     let from_kernel = from
                         .and_then(|a| rustix::net::netlink::SocketAddrNetlink::try_from(a).ok())
-                        .map_or(true, |a| a.pid() == 0);
+                        .is_none_or(|a| a.pid() == 0);
                     if from_kernel {
                         return Ok(n);
                     }

@@ -13,7 +13,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use rustix::net::{AddressFamily, SocketType};
 
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
+use crate::netns::NetNs;
 
 /// The connection future: it drives the socket, and must be spawned (or polled) for the handle
 /// to get answers.

@@ -9,8 +9,8 @@ use rustix::mount::{MountPropagationFlags, UnmountFlags};
 
 use super::Registry;
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
 use crate::name::Name;
+use crate::netns::NetNs;
 
 impl Registry {
     /// Creates a new network namespace named `name`; fails with `EEXIST` ([`Op::CreateFile`]) if
@@ -33,7 +33,7 @@ impl Registry {
         let path = self.path(name);
         let file = self.make_file(name)?;
         let target = fd_path(&file);
-        let made = crate::thread::in_new_netns(|| {
+        let made = crate::netns::in_new_netns(|| {
             rustix::mount::mount_bind("/proc/thread-self/ns/net", &target)
                 .map_err(|e| Error::at(Op::Bind, &path, e))?;
             NetNs::current()

@@ -7,7 +7,7 @@ use rustix::fs::{AtFlags, Mode, OFlags};
 
 use super::Registry;
 use crate::error::{Error, Op, Result};
-use crate::handle::NsId;
+use crate::netns::NsId;
 
 /// One entry of the run directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 pub use list::{Entry, EntryState};
 
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
 use crate::name::Name;
+use crate::netns::NetNs;
 
 /// The run directory of `ip netns` (Debian builds iproute2 with `/run/netns`).
 pub const DEFAULT_RUN_DIR: &str = "/run/netns";

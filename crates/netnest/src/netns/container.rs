@@ -22,8 +22,8 @@ use std::fmt;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
+use super::handle::NetNs;
 use crate::error::{Error, Op, Result};
-use crate::handle::NetNs;
 
 /// The length of a full container id.
 const ID_LEN: usize = 64;

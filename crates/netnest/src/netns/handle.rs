@@ -94,16 +94,6 @@ impl NetNs {
         NetNs::from_fd(fd)
     }
 
-    /// A new anonymous network namespace, with nothing but a down `lo`, and nothing mounted: it
-    /// lives as long as this handle (and anything else that refers to it).
-    ///
-    /// The namespace is made on the calling thread, which is moved back before `new` returns
-    /// (the process aborts if it cannot be): to the caller, the thread never changes.
-    #[doc(alias = "New", alias = "unshare")]
-    pub fn new() -> Result<NetNs> {
-        crate::thread::in_new_netns(NetNs::current)?
-    }
-
     fn check(fd: OwnedFd) -> std::result::Result<NetNs, (Op, rustix::io::Errno)> {
         match sys::ns_type(&fd) {
             Ok(CLONE_NEWNET) => {}

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// Where the kernel delivered an error, which decides how iproute2 reports it (spec §3.3).
+/// Where the kernel delivered an error, which decides how iproute2 reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorSite {

@@ -1,0 +1,102 @@
+//! `netnest lab`: its subcommands, and the keys of a topology file (netnest-lab(5)).
+
+use super::Arg;
+
+/// One subcommand of `netnest lab`.
+#[derive(Debug, Clone, Copy)]
+pub struct LabTopic {
+    /// Its keyword (any prefix names it, as the lab's parser reads it).
+    pub keyword: &'static str,
+    /// Its usage line, after `netnest lab `.
+    pub usage: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Paragraphs.
+    pub about: &'static [&'static str],
+    /// `(command line after "netnest ", what it does)`.
+    pub examples: &'static [(&'static str, &'static str)],
+    /// Its arguments in order; the last one repeats.
+    pub args: &'static [Arg],
+}
+
+/// The lab's subcommands.
+pub const LAB_TOPICS: &[LabTopic] = &[
+    LabTopic {
+        keyword: "up",
+        usage: "up FILE [name NAME]",
+        summary: "build the lab a topology file describes",
+        about: &[
+            "Builds the lab FILE describes (netnest-lab(5)): all or nothing. If a step fails, \
+             everything made so far is removed and the message says which step and why. name \
+             NAME builds it under another name, so one file can be up twice. The lab's record \
+             is written first, so lab down can remove everything even if up is killed half-way. \
+             A progress bar is drawn on stderr for labs of 20 nodes or more when stderr is a \
+             terminal.",
+        ],
+        examples: &[
+            ("lab up examples/labs/two-hosts-router.toml", ""),
+            ("lab up examples/labs/star.toml name star2", "a second copy"),
+        ],
+        args: &[Arg::TopologyFile, Arg::Words(&["name"]), Arg::Any],
+    },
+    LabTopic {
+        keyword: "down",
+        usage: "down { NAME | FILE }",
+        summary: "remove everything a lab made",
+        about: &[
+            "Removes the lab's namespaces, host interfaces and bridges, then its record. An \
+             interface of the same name made by someone else is left alone and reported. A lab \
+             that is not up is nothing to do (exit 0).",
+        ],
+        examples: &[
+            ("lab down trio", ""),
+            ("lab down examples/labs/star.toml", ""),
+        ],
+        args: &[Arg::LabOrFile],
+    },
+    LabTopic {
+        keyword: "status",
+        usage: "[-j [-p]] status [NAME]",
+        summary: "list the labs that are up, or one lab's nodes",
+        about: &[
+            "Lists the labs that are up (without NAME) or one lab's nodes, links and state. \
+             show and list are the same. With -j, JSON (-p indents it); -j and -p may also come \
+             after lab.",
+        ],
+        examples: &[("lab status", ""), ("-j lab status trio", "")],
+        args: &[Arg::Lab],
+    },
+    LabTopic {
+        keyword: "exec",
+        usage: "exec NAME NODE COMMAND [ARGS]...",
+        summary: "run a command in a node",
+        about: &[
+            "Runs COMMAND in node NODE of lab NAME, in exec's environment (private mounts, /sys \
+             remounted, /etc/netns/NAMESPACE/ bound). The exit status is COMMAND's.",
+        ],
+        examples: &[("lab exec trio h1 ping -c1 10.0.2.2", "")],
+        args: &[Arg::Lab, Arg::Node, Arg::Command],
+    },
+    LabTopic {
+        keyword: "help",
+        usage: "help",
+        summary: "print the lab's usage",
+        about: &["Prints the lab's usage on stdout."],
+        examples: &[],
+        args: &[],
+    },
+];
+
+/// The lab topic `word` names, by prefix as the lab's parser reads it.
+pub fn lab_topic(word: &str) -> Option<&'static LabTopic> {
+    if word.is_empty() {
+        return None;
+    }
+    // The lab's parser also reads `show` (from `sh`) and `list` as `status`.
+    if "show".starts_with(word) && word.len() >= 2 || "list".starts_with(word) {
+        return LAB_TOPICS.iter().find(|topic| topic.keyword == "status");
+    }
+    LAB_TOPICS
+        .iter()
+        .find(|topic| topic.keyword.starts_with(word))
+}

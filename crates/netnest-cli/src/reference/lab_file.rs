@@ -1,0 +1,113 @@
+//! The topology file format, for netnest-lab(5) (only the man page says all of it).
+
+/// One key of a topology file: `(where, key, what)`.
+pub type Key = (&'static str, &'static str, &'static str);
+
+/// Every key of a topology file.
+pub const KEYS: &[Key] = &[
+    (
+        "top",
+        "name",
+        "Required. The lab's name: 1 to 64 of A-Z a-z 0-9 _ . -, not starting with . or -. It \
+         prefixes everything the lab makes, so two labs never collide.",
+    ),
+    (
+        "top",
+        "nodes",
+        "A table of nodes, [nodes.NAME] (the same characters as lab names; host is reserved). \
+         Each node is a network namespace named LAB-NODE.",
+    ),
+    ("node", "lo", "true (the default) brings lo up."),
+    (
+        "node",
+        "sysctls",
+        "Keys under net. (a namespace's own sysctls), values strings, integers or booleans \
+         (true is 1), written under /proc/sys/net inside the node after its interfaces exist, \
+         before addresses and routes. Dotted keys may be quoted (\"net.ipv4.ip_forward\" = 1) \
+         or nested ([nodes.r.sysctls] then net.ipv4.ip_forward = 1).",
+    ),
+    (
+        "node",
+        "routes",
+        "An array of { to, via, dev, metric }: to is \"default\" or a network (10.9.0.0/16, host \
+         bits zero); at least one of via (a gateway on one of the node's subnets, or link-local \
+         with dev) and dev (an interface of the node). As ip route add: table main, proto boot.",
+    ),
+    (
+        "node",
+        "bridges",
+        "[nodes.NODE.bridges.NAME]: a bridge in the node, up, with addresses = [...], mtu, and \
+         members = [\"IFNAME\", ...] (link ends in that node; or bridge = \"NAME\" on the end).",
+    ),
+    (
+        "top",
+        "host.bridges",
+        "[host.bridges.NAME]: the same, in the host.",
+    ),
+    (
+        "top",
+        "links",
+        "An array of veth pairs, [[links]], with ends a and b and an optional mtu (68 to 65535).",
+    ),
+    (
+        "end",
+        "node",
+        "Required. A node, or \"host\": the namespace netnest lab up runs in.",
+    ),
+    (
+        "end",
+        "ifname",
+        "At most 15 bytes, no /, : or spaces, unique in its namespace (lo is taken). Default: \
+         eth0, eth1... in a node (skipping names given explicitly), LAB-NODE in the host.",
+    ),
+    (
+        "end",
+        "addresses",
+        "ADDRESS/LEN, IPv4 or IPv6; the same address twice in one namespace is refused.",
+    ),
+    (
+        "end",
+        "bridge",
+        "A bridge in the same place, which the end becomes a port of.",
+    ),
+    (
+        "end",
+        "short form",
+        "a = \"h1\" or a = \"h1:eth3\" for an end without addresses or bridge.",
+    ),
+];
+
+/// The example file of netnest-lab(5).
+pub const EXAMPLE_FILE: &str = r#"name = "trio"
+
+[nodes.h1]
+routes = [{ to = "default", via = "10.0.1.1" }]
+
+[nodes.h2]
+routes = [{ to = "default", via = "10.0.2.1" }]
+
+[nodes.r]
+sysctls = { "net.ipv4.ip_forward" = 1 }
+
+[[links]]
+a = { node = "h1", ifname = "eth0", addresses = ["10.0.1.2/24"] }
+b = { node = "r", ifname = "eth1", addresses = ["10.0.1.1/24"] }
+
+[[links]]
+a = { node = "h2", addresses = ["10.0.2.2/24"] }
+b = { node = "r", ifname = "eth2", addresses = ["10.0.2.1/24"] }
+mtu = 9000
+"#;
+
+/// What netnest-lab(5) says beyond the keys.
+pub const NOTES: &[&str] = &[
+    "Unknown keys are errors. Nodes, bridges and links are built in file order. A file that \
+     does not validate creates nothing; every problem is reported, in file order, with its line \
+     and column.",
+    "Every interface is brought up. IPv6 addresses are added without duplicate address \
+     detection, and in a lab with IPv6 each node gets net.ipv6.conf.default.accept_dad = 0 \
+     before its interfaces exist, so link-local addresses are usable at once. Host interfaces \
+     get no such treatment.",
+    "netnest lab up waits until every link carries traffic before it returns, so a test can \
+     use the lab at once.",
+];

@@ -1,0 +1,228 @@
+//! The lab as a network emulator, against the real kernel, in netnest_testkit's sandbox (a
+//! private mount and network namespace with a tmpfs on `/run`): every generated shape comes up
+//! and passes `pingall`; a link taken down makes it fail; expectations by ICMP and by TCP.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use netnest_lab::reach::{self, Expect, ExpectTarget, ProbeNode};
+use netnest_lab::shapes::{self, Switches};
+use netnest_lab::{Lab, Topology};
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn probe_nodes(lab: &Lab) -> Vec<ProbeNode> {
+    lab.topology()
+        .nodes
+        .iter()
+        .map(|n| ProbeNode::new(&n.name, lab.node(&n.name).try_clone().unwrap()).unwrap())
+        .collect()
+}
+
+fn failures(results: &[reach::ProbeResult]) -> Vec<String> {
+    results
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| format!("{} -> {:?} {}", r.from, r.to, r.address))
+        .collect()
+}
+
+fn pingall_passes(t: Topology) {
+    let lab = t.up().unwrap();
+    let probes = probe_nodes(&lab);
+    // Switch nodes have no address: nothing to ping them on.
+    let addressed = probes.iter().filter(|p| !p.addresses.is_empty()).count();
+    assert!(addressed >= 2);
+    let results = reach::pingall(&probes, Duration::from_secs(2)).unwrap();
+    assert_eq!(results.len(), addressed * (addressed - 1), "one family");
+    assert_eq!(failures(&results), Vec::<String>::new(), "{}", lab.name());
+    lab.down().unwrap();
+}
+
+fn every_shape_passes_pingall() {
+    pingall_passes(shapes::linear(&unique("li"), 5, Switches::InHost).unwrap());
+    pingall_passes(shapes::linear(&unique("ln"), 5, Switches::InNodes).unwrap());
+    pingall_passes(shapes::star(&unique("st"), 6, Switches::InNodes).unwrap());
+    pingall_passes(shapes::tree(&unique("tr"), 2, 2, Switches::InHost).unwrap());
+    pingall_passes(shapes::ring(&unique("ri"), 6).unwrap());
+    pingall_passes(shapes::clos(&unique("cl"), 2, 3, 1).unwrap());
+}
+
+fn pingall_over_fifty_nodes_takes_under_a_second() {
+    let lab = netnest_lab::generate::chain(&unique("pa"), 50)
+        .up()
+        .unwrap();
+    let probes = probe_nodes(&lab);
+    let start = Instant::now();
+    let results = reach::pingall(&probes, Duration::from_secs(1)).unwrap();
+    let took = start.elapsed();
+    eprintln!(
+        "pingall over 50 nodes: {} probes in {took:?}",
+        results.len()
+    );
+    assert_eq!(results.len(), 50 * 49);
+    assert_eq!(failures(&results), Vec::<String>::new());
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    lab.down().unwrap();
+}
+
+fn a_link_down_fails_pingall_and_expectations_say_which() {
+    let lab = shapes::ring(&unique("rd"), 4).unwrap().up().unwrap();
+    // r1:eth0 – r2:eth0 down: the ring's routes go the short way, so r1 and r2 lose each other.
+    let mut ipr = netnest::IpRoute::in_netns(lab.node("r1")).unwrap();
+    ipr.link_set_down("eth0").unwrap();
+    let probes = probe_nodes(&lab);
+    let results = reach::pingall(&probes, Duration::from_millis(300)).unwrap();
+    let failed = failures(&results);
+    assert!(
+        failed.iter().any(|f| f.starts_with("r1 -> Some(\"r2\")")),
+        "{failed:?}"
+    );
+    // Expectations: unreachable as expected passes; reachable as expected passes.
+    let expects = [
+        Expect::new("r1", ExpectTarget::Node("r2".into()), false),
+        Expect::new("r3", ExpectTarget::Node("r4".into()), true),
+        Expect::new(
+            "r3",
+            ExpectTarget::Address("10.0.0.13".parse().unwrap()),
+            true,
+        ),
+    ];
+    let results = reach::check(&probes, &expects, Duration::from_millis(300)).unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r.passed()), "{results:?}");
+    // An expectation that does not hold fails.
+    let wrong = [Expect::new("r1", ExpectTarget::Node("r2".into()), true)];
+    let results = reach::check(&probes, &wrong, Duration::from_millis(300)).unwrap();
+    assert!(!results[0].passed());
+    lab.down().unwrap();
+}
+
+fn tcp_expectations_see_listeners() {
+    let lab = shapes::star(&unique("tc"), 2, Switches::InNodes)
+        .unwrap()
+        .up()
+        .unwrap();
+    let listener = lab
+        .run("h2", || TcpListener::bind("10.0.0.2:8080"))
+        .unwrap()
+        .unwrap();
+    let probes = probe_nodes(&lab);
+    let expects = [
+        Expect::new("h1", ExpectTarget::Node("h2".into()), true).port(8080),
+        Expect::new("h1", ExpectTarget::Node("h2".into()), false).port(8081),
+    ];
+    let results = reach::check(&probes, &expects, Duration::from_secs(1)).unwrap();
+    assert!(results.iter().all(|r| r.passed()), "{results:?}");
+    let unknown = [Expect::new("h9", ExpectTarget::Node("h2".into()), true)];
+    assert!(reach::check(&probes, &unknown, Duration::from_secs(1)).is_err());
+    drop(listener);
+    lab.down().unwrap();
+}
+
+fn svg_of_a_lab_has_its_nodes_bridges_and_links() {
+    let t = shapes::linear(&unique("gr"), 3, Switches::InHost).unwrap();
+    let svg = match netnest_lab::graph::svg(&t) {
+        Ok(svg) => svg,
+        Err(netnest_lab::graph::SvgError::NoGraphviz) => {
+            eprintln!("skipped: Graphviz's dot is not installed");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    assert!(svg.contains("<svg"), "{svg}");
+    // Three hosts, three bridges and the host; three host links, two trunks, three dashed
+    // bridge-to-host lines.
+    let nodes = svg.matches("<g id=\"node").count();
+    let edges = svg.matches("<g id=\"edge").count();
+    assert_eq!((nodes, edges), (3 + 3 + 1, 3 + 2 + 3), "{svg}");
+    for h in ["h1", "h2", "h3"] {
+        assert!(svg.contains(&format!("<title>{h}</title>")), "{svg}");
+    }
+    assert!(svg.contains(">10.0.0.3/8</text>"), "{svg}");
+}
+
+/// Sends `bytes` over TCP from node `from` to `to_addr`:5001 in node `to`; returns how long the
+/// receiver took to get them.
+fn transfer(lab: &Lab, from: &str, to: &str, to_addr: &str, bytes: usize) -> Duration {
+    use std::io::{Read, Write};
+    let addr: std::net::SocketAddr = format!("{to_addr}:5001").parse().unwrap();
+    let listener = lab.run(to, || TcpListener::bind(addr)).unwrap().unwrap();
+    let receiver = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let start = Instant::now();
+        let (mut got, mut buf) = (0, vec![0u8; 64 * 1024]);
+        while got < bytes {
+            match conn.read(&mut buf).unwrap() {
+                0 => break,
+                n => got += n,
+            }
+        }
+        assert_eq!(got, bytes);
+        start.elapsed()
+    });
+    let mut conn = lab
+        .run(from, || std::net::TcpStream::connect(addr))
+        .unwrap()
+        .unwrap();
+    conn.write_all(&vec![1u8; bytes]).unwrap();
+    drop(conn);
+    receiver.join().unwrap()
+}
+
+fn a_rate_on_a_lab_link_bounds_a_transfer() {
+    use netnest_lab::impair::Impairment;
+    let lab = shapes::star(&unique("ra"), 2, Switches::InNodes)
+        .unwrap()
+        .up()
+        .unwrap();
+    let rate = 16_000_000u64;
+    let bytes = 3_000_000usize;
+    let impairment = Impairment::from_words(&["rate", "16mbit"]).unwrap();
+    let mut ipr = netnest::IpRoute::in_netns(lab.node("h1")).unwrap();
+    let eth0 = ipr.link_index("eth0").unwrap();
+    impairment.apply(&mut ipr, eth0).unwrap();
+    let took = transfer(&lab, "h1", "h2", "10.0.0.2", bytes);
+    let expected = Duration::from_secs_f64(bytes as f64 * 8.0 / rate as f64);
+    eprintln!("rate 16mbit: {bytes} bytes in {took:?} (expected {expected:?})");
+    assert!(took >= expected.mul_f64(0.9), "{took:?} < {expected:?}");
+    assert!(took <= expected.mul_f64(2.0), "{took:?} > 2 × {expected:?}");
+    // Cleared: back to full speed.
+    Impairment::default().apply(&mut ipr, eth0).unwrap();
+    let fast = transfer(&lab, "h1", "h2", "10.0.0.2", bytes);
+    assert!(fast < expected / 2, "{fast:?}");
+    // netem: applied where the kernel has it, refused with ENOENT where not.
+    let delay = Impairment::from_words(&["delay", "30ms"]).unwrap();
+    match netnest::netlink::netem_available().unwrap() {
+        true => {
+            delay.apply(&mut ipr, eth0).unwrap();
+            let probes = probe_nodes(&lab);
+            let rtt = netnest::probe::ping(
+                &probes[1].netns,
+                &[probes[2].addresses[0]],
+                Duration::from_secs(1),
+            )
+            .unwrap();
+            assert!(rtt[0].unwrap() >= Duration::from_millis(30));
+        }
+        false => {
+            let e = delay.apply(&mut ipr, eth0).unwrap_err();
+            assert_eq!(e.raw_os_error(), Some(2), "{e}");
+            eprintln!("skipped: no netem in this kernel");
+        }
+    }
+    lab.down().unwrap();
+}
+
+netnest_testkit::main!(
+    a_rate_on_a_lab_link_bounds_a_transfer,
+    svg_of_a_lab_has_its_nodes_bridges_and_links,
+    every_shape_passes_pingall,
+    pingall_over_fifty_nodes_takes_under_a_second,
+    a_link_down_fails_pingall_and_expectations_say_which,
+    tcp_expectations_see_listeners,
+);
