@@ -156,7 +156,7 @@ impl Impairment {
 
     /// The rules between fields: jitter and reordering need a delay.
     pub fn check(&self) -> Result<(), String> {
-        let no_delay = !self.delay.is_some_and(|d| !d.is_zero());
+        let no_delay = self.delay.is_none_or(|d| d.is_zero());
         if self.jitter.is_some() && no_delay {
             return Err("jitter needs a delay".into());
         }

@@ -469,7 +469,7 @@ fn unprivileged_up_says_root_is_needed() {
         ),
         (
             vec!["--inh-caps=-all", "--bounding-set=-all"],
-            format!("cannot create namespace {lab}-a: "),
+            format!("cannot create namespace {lab}-"),
         ),
     ] {
         let out = Command::new("setpriv")
