@@ -1,4 +1,4 @@
-//! Every text `netnest` writes to stderr, byte for byte as `ip netns` 6.1 writes it (spec §8), and
+//! Every text `netnest` writes to stderr, byte for byte as `ip netns` 6.1 writes it (docs/ip-netns-behaviour.md), and
 //! the one place that turns a [`netnest::Error`] into iproute2's message, by command and by step.
 //!
 //! The only texts that differ from `ip`'s are those that name the program itself: the usage block

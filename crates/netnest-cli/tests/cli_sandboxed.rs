@@ -1,7 +1,7 @@
 //! The `netnest` binary, run inside a sandbox: a private mount and network namespace with a tmpfs
 //! on `/run`, so nothing touches the host's `/run/netns`, mounts or links.
 //!
-//! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (spec §8) and,
+//! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (docs/ip-netns-behaviour.md) and,
 //! above all, the deliberate differences listed in `docs/compatibility.md`. The byte-for-byte
 //! comparison with `ip` over many scenarios is the differential suite's job (`differential.rs`).
 //! They need root; without it they are skipped with a note.
@@ -133,7 +133,7 @@ fn failed_all_add_keeps_the_other_namespaces() {
     assert_eq!(out, "rc=1\nk2\nk1\n");
 }
 
-// ---- Shared behaviour, spot checks of spec §8's texts ----
+// ---- Shared behaviour, spot checks of the texts of docs/ip-netns-behaviour.md ----
 
 #[test]
 fn add_list_delete() {
@@ -511,4 +511,46 @@ fn inspect_shows_nsid_pids_and_links() {
         err,
         "Cannot open network namespace \"nope\": No such file or directory\n"
     );
+}
+
+/// A FIFO, a socket and a device node in the run directory: every command that opens an entry
+/// answers at once (a plain open of a FIFO waits for a writer for ever), with `ip`'s exact output
+/// wherever `ip` itself answers. Where `ip` 6.1 hangs (every open of the FIFO, and `list` and
+/// `list-id`, which open every entry), netnest's answer is the one for a file that is not a
+/// namespace (docs/compatibility.md).
+#[test]
+fn fifo_socket_and_device_entries_never_hang() {
+    let Some((out, err, code)) = run(r#"
+        mkdir /run/netns && mkfifo /run/netns/fifo && mknod /run/netns/dev c 1 3
+        python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("/run/netns/sock")'
+        $NN add live
+        for case in "pids fifo" "pids sock" "pids dev" "exec fifo true" "exec sock true" \
+            "exec dev true" "set fifo 5" "set sock 5" "set dev 5" "inspect fifo" "list" \
+            "list-id" "identify"; do
+            timeout 20 $NN $case >/run/nn.out 2>/run/nn.err; nrc=$?
+            [ $nrc = 124 ] && echo "netnest hangs: $case"
+            case $case in inspect*) echo "$case: rc=$nrc $(tr '\n' '|' </run/nn.err)"; continue;; esac
+            timeout 3 ip netns $case >/run/ip.out 2>/run/ip.err; irc=$?
+            if [ $irc = 124 ]; then
+                echo "ip hangs: $case: rc=$nrc $(cat /run/nn.out /run/nn.err | tr '\n' '|')"
+            elif [ $nrc != $irc ] || ! cmp -s /run/nn.out /run/ip.out || ! cmp -s /run/nn.err /run/ip.err; then
+                echo "differ: $case: netnest rc=$nrc $(cat /run/nn.out /run/nn.err | tr '\n' '|')" \
+                    "ip rc=$irc $(cat /run/ip.out /run/ip.err | tr '\n' '|')"
+            fi
+        done
+    "#) else {
+        return;
+    };
+    assert_eq!((err.as_str(), code), ("", 0), "{out}");
+    let stale = "Error: Peer netns reference is invalid.|";
+    let expected = [
+        "ip hangs: pids fifo: rc=0 ".to_owned(),
+        "ip hangs: exec fifo true: rc=255 setting the network namespace \"fifo\" failed: Invalid argument|".to_owned(),
+        format!("ip hangs: set fifo 5: rc=2 {stale}"),
+        "inspect fifo: rc=1 Cannot open network namespace \"fifo\": Invalid argument|".to_owned(),
+        format!("ip hangs: list: rc=0 live|sock|dev|fifo|{}", stale.repeat(4)),
+        format!("ip hangs: list-id: rc=0 {}", stale.repeat(2)),
+    ];
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines, expected, "{out}");
 }

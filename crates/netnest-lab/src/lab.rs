@@ -227,12 +227,12 @@ impl Topology {
     /// interrupted `up`.
     ///
     /// ```no_run
-    /// use netnest_lab::{generate, Options};
+    /// use netnest_lab::{Options, Topology};
     /// let options = Options::new().with_registry(netnest::Registry::new("/run/mytests/netns"));
-    /// let lab = generate::star("s1", 50).up_with(&options, &mut |p| {
+    /// let lab = Topology::from_file("star.toml")?.up_with(&options, &mut |p| {
     ///     eprint!("\r{}/{}", p.done, p.total);
     /// })?;
-    /// # Ok::<(), netnest_lab::LabError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn up_with(
         &self,

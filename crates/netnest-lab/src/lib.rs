@@ -19,9 +19,9 @@
 //!   deleted only if they are the lab's.
 //! * **The fixture** ([`Lab`]): nodes as [`netnest::NetNs`] handles for tests; dropping it takes
 //!   the lab down, also when the test panics.
-//! * **`netnest lab up|down|status|exec`** ([`cli`]): the command's logic, for the `netnest`
-//!   binary to call.
-//! * **Generated labs and their shell equivalents** ([`generate`], [`script`]) for benchmarks.
+//!
+//! The command line (`netnest lab up|down|status|exec`) is in the `netnest` command (crate
+//! `netnest-cli`), which calls this library.
 //!
 //! # What it does not do
 //!
@@ -51,10 +51,8 @@
 
 mod build;
 mod builder;
-pub mod cli;
 mod error;
 mod file;
-pub mod generate;
 pub mod graph;
 pub mod impair;
 mod journal;
@@ -65,7 +63,6 @@ mod prefix;
 mod proc;
 pub mod reach;
 pub mod record;
-pub mod script;
 pub mod shapes;
 mod status;
 mod topology;

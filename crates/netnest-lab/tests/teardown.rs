@@ -192,28 +192,6 @@ fn down_stops_processes_left_in_nodes() {
     assert_eq!(stubborn.wait().unwrap().signal(), Some(9));
     assert_gone(&name);
 
-    // The command says which it stopped.
-    let lab = two_nodes(&unique("pc")).up().unwrap();
-    let name = lab.name().to_owned();
-    let mut child = lab.spawn("a", Command::new("sleep").arg("120")).unwrap();
-    lab.leave_up();
-    let opts = netnest_lab::cli::CliOptions::new(Registry::default());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = netnest_lab::cli::run_with(
-        &["down".into(), name.clone().into()],
-        &opts,
-        &mut out,
-        &mut err,
-        false,
-    );
-    assert_eq!(code, 0);
-    assert_eq!(
-        String::from_utf8(err).unwrap(),
-        format!("stopped: process {} (sleep) in {name}-a\n", child.id())
-    );
-    assert_eq!(child.wait().unwrap().signal(), Some(15));
-    assert_gone(&name);
-
     // The fixture, when dropped.
     let lab = two_nodes(&unique("pf")).up().unwrap();
     let name = lab.name().to_owned();
@@ -284,33 +262,11 @@ fn down_knows_its_builder() {
         .unwrap();
     let e = netnest_lab::down(&lab, &Options::new()).unwrap_err();
     assert!(matches!(e, LabError::Busy { .. }), "{e}");
-    let status = netnest_lab::cli::run_with(
-        &["down".into(), "--force".into(), lab.clone().into()],
-        &netnest_lab::cli::CliOptions::new(Registry::default()),
-        &mut Vec::new(),
-        &mut Vec::new(),
-        false,
-    );
-    assert_eq!(status, 0);
+    netnest_lab::force_down(&lab, &Options::new()).unwrap();
     drop(journal);
     assert_gone(&lab);
     let _ = other.kill();
     let _ = other.wait();
-}
-
-fn cli(args: &[OsString]) -> (i32, String, String) {
-    let opts = netnest_lab::cli::CliOptions::new(Registry::default());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = netnest_lab::cli::run_with(args, &opts, &mut out, &mut err, false);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
-
-fn words(w: &[&str]) -> Vec<OsString> {
-    w.iter().map(Into::into).collect()
 }
 
 /// Damaged and other-format records are reported, not skipped; `down` removes nothing and says
@@ -343,20 +299,13 @@ fn unreadable_records_are_reported() {
         )),
         "{bad:?}"
     );
-    let (code, _, err) = cli(&words(&["status"]));
-    assert_eq!(code, 1);
-    assert!(
-        err.contains(&format!(
-            "cannot read the record {LABS}/{damaged}.toml of lab \"{damaged}\": it is damaged"
-        )),
-        "{err}"
-    );
-    let (code, _, err) = cli(&words(&["down", &future]));
-    assert_eq!(code, 1);
+    let e = netnest_lab::down(&future, &Options::new()).unwrap_err();
     assert_eq!(
-        err,
-        format!("cannot read {LABS}/{future}.toml of lab \"{future}\": it is in record format 2, and this netnest reads format 1; nothing was removed (remove what the lab made by hand, then that file)\n")
+        e.to_string(),
+        format!("cannot read {LABS}/{future}.toml of lab \"{future}\": it is in record format 2, and this netnest reads format 1; nothing was removed (remove what the lab made by hand, then that file)")
     );
+    let e = netnest_lab::status_of(&damaged, &Options::new()).unwrap_err();
+    assert!(matches!(e, LabError::Unreadable { .. }), "{e}");
     std::fs::remove_file(format!("{LABS}/{damaged}.toml")).unwrap();
     std::fs::remove_file(format!("{LABS}/{future}.toml")).unwrap();
 
@@ -420,24 +369,23 @@ fn hostile_paths() {
     let lab = unique("nu");
     let file = dir.join(OsString::from_vec(b"lab\xfe.toml".to_vec()));
     std::fs::write(&file, two_nodes(&lab).to_toml()).unwrap();
-    let (code, _, err) = cli(&[OsString::from("up"), file.clone().into()]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    let (code, out, _) = cli(&words(&["status", &lab]));
-    assert_eq!(code, 0);
-    assert!(out.contains("/run/\u{fffd}dir/lab\u{fffd}.toml"), "{out}");
-    assert_eq!(cli(&words(&["down", &lab])).0, 0);
+    Topology::from_file(&file).unwrap().up().unwrap().leave_up();
+    let st = netnest_lab::status_of(&lab, &Options::new())
+        .unwrap()
+        .unwrap();
+    let recorded = st.record.file.clone().unwrap();
+    assert_eq!(recorded.to_str(), Some("/run/\u{fffd}dir/lab\u{fffd}.toml"));
+    netnest_lab::down(&lab, &Options::new()).unwrap();
     assert_gone(&lab);
 
     // Relative to a working directory that is not UTF-8.
     let back = std::env::current_dir().unwrap();
     std::env::set_current_dir(&dir).unwrap();
-    let relative = cli(&[
-        OsString::from("up"),
-        OsString::from_vec(b"lab\xfe.toml".to_vec()),
-    ]);
+    let relative =
+        Topology::from_file(OsString::from_vec(b"lab\xfe.toml".to_vec())).map(|t| t.up());
     std::env::set_current_dir(back).unwrap();
-    assert_eq!(relative.0, 0, "{}", relative.2);
-    assert_eq!(cli(&words(&["down", &lab])).0, 0);
+    relative.unwrap().unwrap().leave_up();
+    netnest_lab::down(&lab, &Options::new()).unwrap();
     assert_gone(&lab);
     std::fs::remove_dir_all(&dir).unwrap();
     let leftovers: Vec<_> = std::fs::read_dir(LABS)
@@ -446,13 +394,6 @@ fn hostile_paths() {
         .filter(|n| n.as_encoded_bytes().starts_with(b"."))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-
-    let (code, _, err) = cli(&words(&["up", "/dev/zero"]));
-    assert_eq!(code, 1);
-    assert_eq!(
-        err,
-        "/dev/zero: not a regular file: a topology is read from a TOML file\n"
-    );
 }
 
 /// Without root, `up` says that root is needed, and leaves nothing.

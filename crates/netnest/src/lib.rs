@@ -57,6 +57,7 @@ mod kernel_error;
 mod name;
 pub mod netlink;
 mod netns;
+mod nsfile;
 pub mod probe;
 mod process;
 mod procfs;
@@ -70,7 +71,7 @@ pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
 pub use netns::{run, socket, ContainerError, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
-pub use registry::{CreateMode, Entry, EntryState, Registry, DEFAULT_RUN_DIR};
+pub use registry::{CreateMode, Entry, EntryState, Registry, Unchecked, DEFAULT_RUN_DIR};
 
 /// rustix, re-exported for the socket types that [`socket`] takes.
 pub use rustix;

@@ -1,4 +1,4 @@
-//! Fuzzing the netlink reply parsing (issue 7): random and mutated replies fed to the parser, no
+//! Fuzzing the netlink reply parsing: random and mutated replies fed to the parser, no
 //! panic, no hang, and results that hold together.
 //!
 //! The parser of the replies (`netlink/wire.rs`: `frames`, `parse_error`, `parse_done` and the

@@ -1,4 +1,4 @@
-//! Reliability, privileges (issue 7): the library as an unprivileged user (uid/gid 65534, no
+//! Reliability, privileges: the library as an unprivileged user (uid/gid 65534, no
 //! capabilities, in a forked worker), and inside an unprivileged user namespace.
 //!
 //! Without privileges, reading works (handles, list, identify, pids of the processes one may

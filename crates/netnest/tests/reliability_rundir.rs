@@ -1,4 +1,4 @@
-//! Reliability, run directory states (issue 7): missing, a regular file, read-only, on a full
+//! Reliability, run directory states: missing, a regular file, read-only, on a full
 //! filesystem, holding a stale mode-0 file, a symlink, under a shared `/run`. Every operation
 //! fails with a clear error that names the step (`Op`) and keeps the errno, and nothing half-made
 //! is left. The whole binary runs in the test kit's sandbox.
@@ -382,7 +382,7 @@ fn stale_mode0_file_is_handled_as_iproute2() {
 }
 
 /// systemd makes `/run` a shared mount. iproute2 6.1 then gets two nsfs mounts per name (spec
-/// §2.3); netnest makes the run directory private before shared (iproute2 7.0's fix): one.
+/// section "add and attach"); netnest makes the run directory private before shared (iproute2 7.0's fix): one.
 fn run_dir_under_a_shared_parent_gets_one_mount_per_name() {
     let tmp = TempRunDir::new("rd-shared");
     let parent = tmp.path().join("run");

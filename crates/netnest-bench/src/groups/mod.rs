@@ -7,6 +7,7 @@ pub mod floor;
 pub mod lab;
 pub mod list;
 pub mod pyroute2;
+pub mod python;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -19,7 +19,6 @@ mod pids;
 mod prune;
 mod set;
 pub mod switch;
-mod unchecked;
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

@@ -1,7 +1,8 @@
 //! `netnest prune`: removes the stale entries of the run directory, the empty mode-0 files that an
 //! interrupted `add`, `attach` or `delete` (of netnest or `ip netns`) leaves, and nothing else
 //! (see [`netnest::Registry::prune`]). Not in `ip netns`. Prints each removed name, one per line
-//! (`-j`: `[{"name":…}]`); a missing run directory has nothing to prune.
+//! (`-j`: `[{"name":…}]`, escaped as JSON requires); a missing run directory has nothing to
+//! prune.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -27,7 +28,7 @@ pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
         }
     };
     let format = ctx.format();
-    let mut out = Printer::new(&mut ctx.out, format);
+    let mut out = Printer::extension(&mut ctx.out, format);
     for name in &pruned {
         out.open();
         out.string("name", name.as_bytes());

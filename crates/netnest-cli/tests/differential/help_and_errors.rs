@@ -1,4 +1,4 @@
-//! `help`, unknown commands and options (spec §1.1, §1.4).
+//! `help`, unknown commands and options (docs/ip-netns-behaviour.md, "Global options" and "Names and subcommands").
 
 use super::*;
 

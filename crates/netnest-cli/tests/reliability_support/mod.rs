@@ -570,7 +570,7 @@ pub fn entry_path(name: &[u8]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(&p))
 }
 
-/// iproute2's rule for a name (spec §1.4): not empty, at most 255 bytes, no `/`, not `.` or
+/// iproute2's rule for a name (docs/ip-netns-behaviour.md, "Names and subcommands"): not empty, at most 255 bytes, no `/`, not `.` or
 /// `..`.
 pub fn valid_name(name: &[u8]) -> bool {
     !name.is_empty() && name.len() <= 255 && !name.contains(&b'/') && name != b"." && name != b".."

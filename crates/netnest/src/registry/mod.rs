@@ -8,10 +8,13 @@ mod add;
 mod delete;
 mod list;
 mod prune;
+mod rundir;
+mod unchecked;
 
 use std::path::{Path, PathBuf};
 
 pub use list::{Entry, EntryState};
+pub use unchecked::Unchecked;
 
 use crate::error::{Error, Op, Result};
 use crate::name::Name;
@@ -141,14 +144,12 @@ impl Registry {
     ///
     /// Equivalent to `ip netns pids NAME`.
     pub fn pids(&self, name: &Name) -> Result<Vec<u32>> {
-        let path = self.path(name);
-        let fd = rustix::fs::open(
-            &path,
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-            rustix::fs::Mode::empty(),
-        )
-        .map_err(|e| Error::at(Op::Open, &path, e))?;
-        let st = rustix::fs::fstat(&fd).map_err(|e| Error::at(Op::Stat, &path, e))?;
+        self.pids_at(&self.path(name))
+    }
+
+    fn pids_at(&self, path: &Path) -> Result<Vec<u32>> {
+        // Never blocks on a FIFO: nothing is opened for real, the file's identity is enough.
+        let (_, st) = crate::nsfile::probe(path).map_err(|(op, e)| Error::at(op, path, e))?;
         crate::procfs::pids_in(st.st_dev, st.st_ino)
     }
 }
