@@ -4,31 +4,24 @@
 //! These tests check the texts and exit codes that netnest shares with `ip netns` 6.1 (docs/ip-netns-behaviour.md) and,
 //! above all, the deliberate differences listed in `docs/compatibility.md`. The byte-for-byte
 //! comparison with `ip` over many scenarios is the differential suite's job (`differential.rs`).
-//! They need root; without it they are skipped with a note.
+//! They need root: without it each fails, saying so (`netnest_testkit::Sandbox`), rather than
+//! pass having run nothing.
 
-use std::process::{Command, Output};
+use std::process::Command;
+
+use netnest_testkit::{Output, Sandbox};
 
 const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
 
-/// Runs the shell `script` in a sandbox, with `$NN` the netnest binary. Returns `None` (and says
-/// why) when sandboxes cannot be made here.
+/// Runs the shell `script` in a fresh sandbox (`netnest_testkit::Sandbox`: private mount, network
+/// and pid namespaces, tmpfs on `/run` and `/tmp`), with `$NN` the netnest binary. Always
+/// `Some`; the `Option` keeps the tests' `let … else` shape.
 fn sandbox(script: &str) -> Option<Output> {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for unshare --mount --net");
-        return None;
-    }
-    let output = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "--"])
-        .args([
-            "sh",
-            "-c",
-            &format!("mount -t tmpfs tmpfs /run && {script}"),
-        ])
-        .env("NN", NETNEST)
-        .env_remove("NETNEST_RUN_DIR")
-        .output()
-        .expect("run unshare");
-    Some(output)
+    Some(
+        Sandbox::new()
+            .env("NN", NETNEST)
+            .run(&["/bin/sh".into(), "-c".into(), script.into()]),
+    )
 }
 
 /// stdout, stderr and the exit code of a sandboxed script, as text.
@@ -37,7 +30,7 @@ fn run(script: &str) -> Option<(String, String, i32)> {
     Some((
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().expect("exit code"),
+        out.code,
     ))
 }
 
@@ -115,10 +108,10 @@ fn identify_prints_the_first_of_several_names() {
 /// only X's file.
 #[test]
 fn failed_all_add_keeps_the_other_namespaces() {
-    if !has_strace() {
-        eprintln!("skipped: needs strace to make unshare fail");
-        return;
-    }
+    assert!(
+        has_strace(),
+        "cannot run here: needs strace (Debian package strace) to make unshare fail"
+    );
     let Some((out, err, _)) = run(r#"
         $NN add k1 && $NN add k2
         strace -f -qq -o /dev/null -e inject=unshare:error=EPERM $NN -all add x; echo "rc=$?"
@@ -400,15 +393,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// v2, made for the test, with a real process in a real namespace).
 #[test]
 fn attach_names_a_containers_namespace() {
-    let Some(root) = std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap()
-        .lines()
-        .find(|l| l.contains(" - cgroup2 "))
-        .map(|l| std::path::PathBuf::from(l.split(' ').nth(4).unwrap()))
-    else {
-        eprintln!("skipped: no cgroup2 hierarchy");
-        return;
-    };
+    let root = netnest_testkit::mountinfo::mounts()
+        .into_iter()
+        .find(|m| m.fstype == "cgroup2")
+        .map(|m| m.point)
+        .expect("cannot run here: no cgroup2 hierarchy is mounted");
     let id = "c0ffee".repeat(10) + "0123";
     let top = root.join(format!("netnest-test-cli-{}", std::process::id()));
     let _cleanup = CgroupDir(top.clone());
@@ -419,6 +408,12 @@ fn attach_names_a_containers_namespace() {
         $NN exec box sleep 600 & P=$!
         mkdir -p {scope}
         echo $P > {scope}/cgroup.procs
+        # The exec has entered box only once identify says so (a loaded machine is slow to exec).
+        i=0
+        until [ "$($NN identify $P)" = box ]; do
+            i=$((i + 1)); [ $i -lt 3000 ] || {{ echo "exec never entered box" >&2; break; }}
+            sleep 0.01
+        done
         $NN attach named container:c0ffeec0ffee; echo "rc=$?"
         [ "$(stat -L -c %i /run/netns/named)" = "$(stat -L -c %i /run/netns/box)" ] && echo same
         $NN attach other container:deadbeef; echo "rc=$?"

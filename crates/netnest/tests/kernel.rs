@@ -300,28 +300,25 @@ fn run_dir_is_one_shared_mount() {
     for n in &names {
         reg.add(n).unwrap();
     }
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    let dir = reg.dir().to_str().unwrap();
-    let dir_mounts: Vec<&str> = mountinfo
-        .lines()
-        .filter(|l| l.split(' ').nth(4) == Some(dir))
-        .collect();
+    let mounts = netnest_testkit::mountinfo::mounts();
+    let dir = reg.dir();
+    let dir_mounts: Vec<_> = mounts.iter().filter(|m| m.point == dir).collect();
     assert_eq!(dir_mounts.len(), 1, "{dir_mounts:?}");
-    assert!(dir_mounts[0].contains(" shared:"), "{}", dir_mounts[0]);
+    assert!(dir_mounts[0].is_shared(), "{:?}", dir_mounts[0]);
     for n in &names {
         let p = reg.path(n);
-        let count = mountinfo
-            .lines()
-            .filter(|l| l.split(' ').nth(4) == p.to_str() && l.contains(" - nsfs "))
+        let count = mounts
+            .iter()
+            .filter(|m| m.point == p && m.fstype == "nsfs")
             .count();
         assert_eq!(count, 1, "{p:?}");
         reg.delete(n).unwrap();
     }
-    let after = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let after = netnest_testkit::mountinfo::mounts();
     assert!(
         !after
-            .lines()
-            .any(|l| l.contains(" - nsfs ") && l.contains(dir)),
+            .iter()
+            .any(|m| m.fstype == "nsfs" && m.point.starts_with(dir)),
         "nsfs mounts left"
     );
 }
@@ -492,23 +489,12 @@ impl Drop for Cgroups {
 
 /// The mount point of the cgroup2 hierarchy and of one cgroup v1 hierarchy, if any.
 fn cgroup_roots() -> (Option<PathBuf>, Option<PathBuf>) {
-    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    let mut v2 = None;
-    let mut v1 = None;
-    for line in info.lines() {
-        let fields: Vec<&str> = line.split(' ').collect();
-        let Some(dash) = fields.iter().position(|f| *f == "-") else {
-            continue;
-        };
-        match fields[dash + 1] {
-            "cgroup2" if v2.is_none() => v2 = Some(PathBuf::from(fields[4])),
-            "cgroup" if v1.is_none() && fields[dash + 3].split(',').any(|o| o == "pids") => {
-                v1 = Some(PathBuf::from(fields[4]))
-            }
-            _ => {}
-        }
-    }
-    (v2, v1)
+    let mounts = netnest_testkit::mountinfo::mounts();
+    let v2 = mounts.iter().find(|m| m.fstype == "cgroup2");
+    let v1 = mounts
+        .iter()
+        .find(|m| m.fstype == "cgroup" && m.super_options.split(',').any(|o| o == "pids"));
+    (v2.map(|m| m.point.clone()), v1.map(|m| m.point.clone()))
 }
 
 fn container_found_through_cgroups() {

@@ -62,13 +62,8 @@ pub use netnest_testkit::stress::{figures, scale, scaled, seed, Rng};
 /// if it fails. Scale and seed are passed on.
 #[track_caller]
 pub fn run_inner(name: &str, timeout: Duration) -> String {
+    // Under /tmp or /run, the sandbox binds the binary's directory back over its tmpfs.
     let exe = std::env::current_exe().expect("the test binary's path");
-    assert!(
-        !exe.starts_with("/tmp") && !exe.starts_with("/run"),
-        "{} would be hidden by the sandbox's tmpfs on /tmp and /run (set CARGO_TARGET_DIR \
-         elsewhere)",
-        exe.display()
-    );
     let mut sandbox = Sandbox::new()
         .timeout(timeout * scale() as u32)
         .env(INNER_ENV, name);

@@ -31,6 +31,9 @@
 
 mod addr;
 mod batch;
+mod captured;
+#[doc(hidden)]
+pub mod fuzz;
 mod iproute;
 mod link;
 mod link_add;
