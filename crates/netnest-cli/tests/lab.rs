@@ -1,37 +1,28 @@
 //! `netnest lab …` (netnest's own subcommand), run as the binary inside a sandbox: a private mount
 //! and network namespace with a tmpfs on `/run`, so the labs' namespaces, host interfaces and
-//! records are the sandbox's own. They need root; without it they are skipped with a note.
+//! records are the sandbox's own. They need root: without it each fails, saying so.
 
 use std::path::Path;
-use std::process::Command;
+
+use netnest_testkit::Sandbox;
 
 const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
 
-/// Runs the shell `script` in a sandbox, with `$NN` the netnest binary and `$EX` the example labs;
-/// returns its stdout (stderr merged where the script says `2>&1`) and exit code, or `None` (and
-/// says why) when sandboxes cannot be made here.
+/// Runs the shell `script` in a sandbox (`netnest_testkit::Sandbox`: private mount, network and
+/// pid namespaces, tmpfs on `/run`), with `$NN` the netnest binary and `$EX` the example labs; its
+/// stdout, stderr and exit code. Without root the test fails, saying so. (Always `Some`: the
+/// tests keep their `let … else` shape.)
 fn sandbox(script: &str) -> Option<(String, String, i32)> {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for unshare --mount --net");
-        return None;
-    }
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs");
-    let out = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "--"])
-        .args([
-            "sh",
-            "-c",
-            &format!("mount -t tmpfs tmpfs /run && ip link set lo up && {script}"),
-        ])
-        .env("NN", NETNEST)
-        .env("EX", examples)
-        .env_remove("NETNEST_RUN_DIR")
-        .output()
-        .expect("run unshare");
+    let out = Sandbox::new().env("NN", NETNEST).env("EX", examples).run(&[
+        "/bin/sh".into(),
+        "-c".into(),
+        script.into(),
+    ]);
     Some((
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().expect("exit code"),
+        out.code,
     ))
 }
 

@@ -277,4 +277,24 @@ mod tests {
         assert_eq!(p(&[]).0, Ok(Command::Help));
         assert_eq!(p(&["h"]).0, Ok(Command::Help));
     }
+
+    /// The help's table of lab subcommands and the parser's agree: every documented keyword
+    /// parses, and every parsed keyword is documented (or an alias of one).
+    #[test]
+    fn help_and_parser_agree() {
+        let documented = crate::reference::lab::LAB_TOPICS;
+        for topic in documented {
+            assert!(
+                lookup(&OsString::from(topic.keyword)).is_some(),
+                "{}",
+                topic.keyword
+            );
+        }
+        for (keyword, verb) in VERBS {
+            let named = documented
+                .iter()
+                .any(|t| lookup(&OsString::from(t.keyword)) == Some(*verb));
+            assert!(named, "{keyword} is not in the help");
+        }
+    }
 }
