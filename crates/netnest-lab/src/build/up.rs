@@ -162,7 +162,6 @@ fn libc_enodev() -> i32 {
     netnest::rustix::io::Errno::NODEV.raw_os_error()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build(
     t: &Topology,
     options: &Options,
