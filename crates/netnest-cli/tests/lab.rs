@@ -137,3 +137,39 @@ fn progress_bar_on_a_terminal() {
     assert!(tty.trim_end().ends_with("\\r 033 [ K"), "{tty}");
     assert_eq!(lines.next(), Some("0"), "nothing on a pipe");
 }
+
+/// `down` stops what runs in the nodes and names it; `--force`; records that cannot be read are
+/// reported by `status` (rc 1) and refused by `down`, which removes nothing; files that are not
+/// topologies.
+#[test]
+fn processes_force_unreadable_records_and_hostile_files() {
+    let Some((out, err, code)) = sandbox(
+        r#"
+        sed 's/^name = .*/name = "ps"/' $EX/chain.toml >/run/ps.toml
+        $NN lab up /run/ps.toml
+        $NN lab exec ps h1 sleep 120 & sleep 0.5
+        $NN lab down ps 2>&1 | sed 's/process [0-9]*/process N/'; echo "down rc=$?"
+        wait $!; echo "exec rc=$?"
+        $NN lab up /run/ps.toml && $NN lab down --force ps 2>&1; echo "force rc=$?"
+        echo 'lab = [[[' >/run/netnest/labs/bad.toml
+        $NN lab status 2>&1; echo "status rc=$?"
+        $NN lab down bad 2>&1; echo "down bad rc=$?"
+        rm /run/netnest/labs/bad.toml
+        $NN lab up /dev/zero 2>&1; echo "zero rc=$?"
+        ls -A /run/netns /run/netnest/labs
+        "#,
+    ) else {
+        return;
+    };
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert_eq!(
+        out,
+        "stopped: process N (sleep) in ps-h1\ndown rc=0\n\
+         exec rc=143\n\
+         force rc=0\n\
+         cannot read the record /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`)\nstatus rc=1\n\
+         cannot read /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`); nothing was removed (remove what the lab made by hand, then that file)\ndown bad rc=1\n\
+         /dev/zero: not a regular file: a topology is read from a TOML file\nzero rc=1\n\
+         /run/netnest/labs:\n\n/run/netns:\n"
+    );
+}
