@@ -8,8 +8,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use super::{Ctx, Status};
-use crate::messages;
 use crate::output::Printer;
+use crate::{hints, messages};
 
 /// Prunes, prints what went.
 pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
@@ -18,12 +18,17 @@ pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
         // A stale file that could not be removed is named as `delete` names it; anything else
         // is the directory that could not be read, as for `-all delete`.
         Err(e) if e.op() == netnest::Op::Remove => {
-            let name = e.path().and_then(|p| p.file_name()).unwrap_or_default();
-            messages::delete_failed(ctx.dir(), name.as_bytes(), &e);
+            messages::delete_failed(&e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
     };

@@ -44,6 +44,9 @@ pub enum Op {
     Spawn,
     /// Finding a container by its id.
     FindContainer,
+    /// Watching the run directory with inotify (`inotify_init failed`, without a path;
+    /// `inotify_add_watch failed`, with it) or reading its events.
+    Watch,
     /// Checking the caller's input before anything is sent to the kernel (an interface name, a
     /// route prefix).
     Validate,
@@ -72,6 +75,7 @@ impl Op {
             Op::Netlink => "talk to the kernel over netlink",
             Op::Spawn => "start the command",
             Op::FindContainer => "find the container",
+            Op::Watch => "watch the run directory",
             Op::Validate => "accept the input",
         }
     }
