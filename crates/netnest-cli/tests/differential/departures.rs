@@ -274,7 +274,9 @@ fn dash_help_keeps_the_usage_on_stderr() {
     let ip = sc().opt("-help").run_reference();
     assert_eq!(ip.code, 255);
     assert!(ip.stdout.is_empty());
-    assert!(ip.stderr.starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
+    assert!(ip
+        .stderr
+        .starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
     if netnest_testkit::selftest() {
         return;
     }
