@@ -12,8 +12,8 @@
 //!
 //! Groups: `cli` (start-up, add, delete, exec), `list` (list, identify, pids at 10/100/1000
 //! namespaces, with and without nsids), `batch` (`-batch`), `floor` (the library against the
-//! kernel floor), `pyroute2` (the library against pyroute2), `lab` (the lab against `ip`
-//! scripts). Exit code: 0 when every case ran (missed targets are reported, not failures), 1 when
+//! kernel floor), `pyroute2` (the library against pyroute2), `python` (the Python package against
+//! pyroute2, in one Python process), `lab` (the lab against `ip` scripts). Exit code: 0 when every case ran (missed targets are reported, not failures), 1 when
 //! a case failed, 2 for a bad command line or when not in a sandbox.
 
 mod groups;
@@ -26,14 +26,14 @@ use netnest_bench::{sandbox, spawn};
 
 use groups::{Env, Size};
 
-const GROUPS: [&str; 7] = [
-    "cli", "list", "batch", "floor", "pyroute2", "lab", "mininet",
+const GROUPS: [&str; 8] = [
+    "cli", "list", "batch", "floor", "pyroute2", "python", "lab", "mininet",
 ];
 
 const USAGE: &str =
     "usage: netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
 [--ext4-dir DIR] [--full|--quick|--smoke] [--only GROUP,...] [--rounds N] [--markdown FILE] [--python PYTHON]
-groups: cli list batch floor pyroute2 lab";
+groups: cli list batch floor pyroute2 python lab";
 
 fn main() -> ExitCode {
     let env = match parse(std::env::args().skip(1).collect()) {
@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             "batch" => groups::batch::run(&env, &mut cases),
             "floor" => groups::floor::run(&env, &mut cases),
             "pyroute2" => groups::pyroute2::run(&env, &mut cases),
+            "python" => groups::python::run(&env, &mut cases),
             "lab" => groups::lab::run(&env, &mut cases),
             "mininet" => groups::mininet::run(&env, &mut cases),
             _ => unreachable!(),

@@ -8,6 +8,7 @@ pub mod lab;
 pub mod list;
 pub mod mininet;
 pub mod pyroute2;
+pub mod python;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -19,8 +19,8 @@ const G: &str = "pyroute2";
 const PEER: &str = include_str!("peer.py");
 const NS: &str = "bench-py";
 
-/// The Python side of a series.
-struct Python {
+/// A long-lived Python process that times operations itself (`peer.py`, `python.py`).
+pub(super) struct Python {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -28,10 +28,14 @@ struct Python {
 
 impl Python {
     fn start(env: &Env) -> Result<Python, String> {
-        let log =
-            std::fs::File::create(env.scratch().join("pyroute2.log")).map_err(|e| e.to_string())?;
+        Python::start_with(env, PEER, "pyroute2.log")
+    }
+
+    /// Starts `source` in the bench's Python, its stderr in `log` in the scratch directory.
+    pub(super) fn start_with(env: &Env, source: &str, log: &str) -> Result<Python, String> {
+        let log = std::fs::File::create(env.scratch().join(log)).map_err(|e| e.to_string())?;
         let mut child = Command::new(&env.python)
-            .args(["-u", "-c", PEER])
+            .args(["-u", "-c", source])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -47,7 +51,7 @@ impl Python {
     }
 
     /// Runs `op arg` and returns its timings.
-    fn call(&mut self, op: &str, arg: &str) -> Result<Vec<Duration>, String> {
+    pub(super) fn call(&mut self, op: &str, arg: &str) -> Result<Vec<Duration>, String> {
         writeln!(self.stdin, "{op} {arg}").map_err(|e| format!("python: {e}"))?;
         let mut line = String::new();
         self.stdout
@@ -62,9 +66,9 @@ impl Python {
                         .map_err(|e| format!("{t:?}: {e}"))
                 })
                 .collect(),
-            Some(("err", e)) => Err(format!("pyroute2: {e}")),
+            Some(("err", e)) => Err(format!("python: {e}")),
             _ => Err(format!(
-                "python ended: {line:?} (see /run/netnest-bench/pyroute2.log)"
+                "python ended: {line:?} (see the log in /run/netnest-bench)"
             )),
         }
     }
