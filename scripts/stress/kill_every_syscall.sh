@@ -45,6 +45,12 @@ if [[ $(id -u) != 0 ]]; then
 fi
 command -v strace >/dev/null || { echo "needs strace" >&2; exit 2; }
 [[ -x $bin ]] || { echo "no binary $bin (cargo build --release -p netnest-cli)" >&2; exit 2; }
+case $bin in
+/tmp/* | /run/*)
+    echo "$bin would be hidden by the sandbox's tmpfs on /tmp and /run: use a binary elsewhere" >&2
+    exit 2
+    ;;
+esac
 : >"$log"
 
 host_state() {
@@ -137,6 +143,11 @@ for cmd in $cmds; do
         mapfile -t plan < <(sandbox "$cmd" "$run" trace |
             awk '{ n = ++seen[$1 " " $2]; print $2 ":" n }' | awk '!dup[$0]++')
         calls=${#plan[@]} killed=0 completed=0 failed=0 started=$SECONDS
+        if ((calls == 0)); then
+            echo "$cmd under a $run /run: the command could not be traced" >&2
+            status=1
+            continue
+        fi
         for ((i = 0; i < calls; i += stride)); do
             for ((s = 0; s < scale; s++)); do
                 out=$(sandbox "$cmd" "$run" "${plan[i]}" 2>&1) || true

@@ -39,6 +39,12 @@ if [[ $(id -u) != 0 ]]; then
     exit 2
 fi
 [[ -x $bin ]] || { echo "no binary $bin (cargo build --release -p netnest-cli)" >&2; exit 2; }
+case $bin in
+/tmp/* | /run/*)
+    echo "$bin would be hidden by the sandbox's tmpfs on /tmp and /run: use a binary elsewhere" >&2
+    exit 2
+    ;;
+esac
 
 host_state() {
     ip netns list 2>&1
