@@ -549,3 +549,57 @@ fn fifo_socket_and_device_entries_never_hang() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines, expected, "{out}");
 }
+
+/// `monitor` when the kernel's inotify queue overflows (both monitors stopped while 20 000 files
+/// come and go) and when the run directory is removed and made again. netnest says on stderr that
+/// events were lost, prints the difference it found by reading the directory again (so replaying
+/// its lines gives what is there), and goes on watching the new directory; `ip` 6.1 loses the
+/// events silently and goes deaf (docs/compatibility.md).
+#[test]
+fn monitor_survives_overflow_and_a_new_run_directory() {
+    let Some((out, err, code)) = run(r#"
+        $NN add first
+        $NN monitor >/run/nn.out 2>/run/nn.err & nn=$!
+        stdbuf -oL ip netns monitor >/run/ip.out 2>/run/ip.err & ip=$!
+        sleep 0.5
+        kill -STOP $nn $ip
+        (cd /run/netns && seq 1 20000 | xargs touch && rm -f [0-9]* && touch kept)
+        kill -CONT $nn $ip
+        sleep 2
+        replay() {
+            awk '$1 == "add" { s[$2] = 1 } $1 == "delete" { delete s[$2] } END { for (n in s) print n }' "$1" | sort | tr '\n' ' '
+        }
+        echo "nn: $(replay /run/nn.out)"
+        echo "ip: $(replay /run/ip.out | wc -w) names"
+        echo "nn stderr: $(cat /run/nn.err)"
+        echo "ip stderr: $(cat /run/ip.err)"
+        # The run directory removed and made again.
+        $NN -all delete && umount /run/netns && rmdir /run/netns
+        sleep 0.3
+        $NN add again
+        sleep 1
+        echo "nn last: $(tail -n 1 /run/nn.out)"
+        echo "ip last: $(tail -n 1 /run/ip.out)"
+        kill $nn $ip
+    "#) else {
+        return;
+    };
+    assert_eq!((err.as_str(), code), ("", 0), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "nn: kept ", "{out}");
+    assert_ne!(lines[1], "ip: 1 names", "ip loses events: {out}");
+    assert_eq!(
+        lines[2],
+        "nn stderr: Warning: events were lost (inotify queue overflow); the lines that follow are \
+         what changed meanwhile, from reading /run/netns again",
+        "{out}"
+    );
+    assert_eq!(lines[3], "ip stderr: ", "{out}");
+    assert_eq!(lines[4], "nn last: add again", "{out}");
+    // ip's last line is from the `-all delete`: it never sees `again`.
+    assert!(
+        lines[5].starts_with("ip last: delete "),
+        "ip goes deaf: {out}"
+    );
+    assert_eq!(lines.len(), 6, "{out}");
+}

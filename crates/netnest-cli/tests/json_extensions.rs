@@ -2,33 +2,23 @@
 //! names hold: control bytes are escaped as `\u00XX` and bytes that are not UTF-8 become U+FFFD.
 //! (`-j list` keeps `ip`'s escaping, byte for byte: the differential suite checks it.) Each run
 //! is a sandbox (private mount and network namespace, tmpfs on `/run`); without root the tests
-//! are skipped with a note. Python's `json` module is the parser.
+//! fail, saying so. Python's `json` module is the parser.
 
-use std::process::Command;
+use netnest_testkit::Sandbox;
 
 const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
 
-/// Runs `script` in a sandbox with `$NN` the netnest binary; its stdout, stderr and exit code.
+/// Runs `script` in a sandbox (`netnest_testkit::Sandbox`) with `$NN` the netnest binary; its
+/// stdout, stderr and exit code. Without root the test fails, saying so.
 fn sandbox(script: &str) -> Option<(String, String, i32)> {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for unshare --mount --net");
-        return None;
-    }
-    let out = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "--"])
-        .args([
-            "sh",
-            "-c",
-            &format!("mount -t tmpfs tmpfs /run && {script}"),
-        ])
-        .env("NN", NETNEST)
-        .env_remove("NETNEST_RUN_DIR")
-        .output()
-        .expect("run unshare");
+    let out =
+        Sandbox::new()
+            .env("NN", NETNEST)
+            .run(&["/bin/sh".into(), "-c".into(), script.into()]);
     Some((
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().expect("exit code"),
+        out.code,
     ))
 }
 

@@ -1,37 +1,28 @@
 //! `netnest lab …` (netnest's own subcommand), run as the binary inside a sandbox: a private mount
 //! and network namespace with a tmpfs on `/run`, so the labs' namespaces, host interfaces and
-//! records are the sandbox's own. They need root; without it they are skipped with a note.
+//! records are the sandbox's own. They need root: without it each fails, saying so.
 
 use std::path::Path;
-use std::process::Command;
+
+use netnest_testkit::Sandbox;
 
 const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
 
-/// Runs the shell `script` in a sandbox, with `$NN` the netnest binary and `$EX` the example labs;
-/// returns its stdout (stderr merged where the script says `2>&1`) and exit code, or `None` (and
-/// says why) when sandboxes cannot be made here.
+/// Runs the shell `script` in a sandbox (`netnest_testkit::Sandbox`: private mount, network and
+/// pid namespaces, tmpfs on `/run`), with `$NN` the netnest binary and `$EX` the example labs; its
+/// stdout, stderr and exit code. Without root the test fails, saying so. (Always `Some`: the
+/// tests keep their `let … else` shape.)
 fn sandbox(script: &str) -> Option<(String, String, i32)> {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for unshare --mount --net");
-        return None;
-    }
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs");
-    let out = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "--"])
-        .args([
-            "sh",
-            "-c",
-            &format!("mount -t tmpfs tmpfs /run && ip link set lo up && {script}"),
-        ])
-        .env("NN", NETNEST)
-        .env("EX", examples)
-        .env_remove("NETNEST_RUN_DIR")
-        .output()
-        .expect("run unshare");
+    let out = Sandbox::new().env("NN", NETNEST).env("EX", examples).run(&[
+        "/bin/sh".into(),
+        "-c".into(),
+        script.into(),
+    ]);
     Some((
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().expect("exit code"),
+        out.code,
     ))
 }
 
@@ -103,7 +94,7 @@ fn errors_files_and_help() {
         return;
     };
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
-    let usage = "Usage: netnest lab up FILE [ name NAME ]\n       netnest lab down { NAME | FILE }\n       netnest lab status [ NAME ]\n       netnest lab exec NAME NODE COMMAND [ ARGS ]...\n       netnest lab help\nOptions (before or after the verb): -j[son] -p[retty]\n";
+    let usage = "Usage: netnest lab up FILE [ name NAME ]\n       netnest lab down [ --force ] { NAME | FILE }\n       netnest lab status [ NAME ]\n       netnest lab exec NAME NODE COMMAND [ ARGS ]...\n       netnest lab help\nOptions (before or after the verb): -j[son] -p[retty]\n";
     assert_eq!(
         out,
         format!(
@@ -139,4 +130,40 @@ fn progress_bar_on_a_terminal() {
     assert!(tty.contains("n a m e s p a c e s"), "{tty}");
     assert!(tty.trim_end().ends_with("\\r 033 [ K"), "{tty}");
     assert_eq!(lines.next(), Some("0"), "nothing on a pipe");
+}
+
+/// `down` stops what runs in the nodes and names it; `--force`; records that cannot be read are
+/// reported by `status` (rc 1) and refused by `down`, which removes nothing; files that are not
+/// topologies.
+#[test]
+fn processes_force_unreadable_records_and_hostile_files() {
+    let Some((out, err, code)) = sandbox(
+        r#"
+        sed 's/^name = .*/name = "ps"/' $EX/chain.toml >/run/ps.toml
+        $NN lab up /run/ps.toml
+        $NN lab exec ps h1 sleep 120 & sleep 0.5
+        $NN lab down ps 2>&1 | sed 's/process [0-9]*/process N/'; echo "down rc=$?"
+        wait $!; echo "exec rc=$?"
+        $NN lab up /run/ps.toml && $NN lab down --force ps 2>&1; echo "force rc=$?"
+        echo 'lab = [[[' >/run/netnest/labs/bad.toml
+        $NN lab status 2>&1; echo "status rc=$?"
+        $NN lab down bad 2>&1; echo "down bad rc=$?"
+        rm /run/netnest/labs/bad.toml
+        $NN lab up /dev/zero 2>&1; echo "zero rc=$?"
+        ls -A /run/netns /run/netnest/labs
+        "#,
+    ) else {
+        return;
+    };
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert_eq!(
+        out,
+        "stopped: process N (sleep) in ps-h1\ndown rc=0\n\
+         exec rc=143\n\
+         force rc=0\n\
+         cannot read the record /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`)\nstatus rc=1\n\
+         cannot read /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`); nothing was removed (remove what the lab made by hand, then that file)\ndown bad rc=1\n\
+         /dev/zero: not a regular file: a topology is read from a TOML file\nzero rc=1\n\
+         /run/netnest/labs:\n\n/run/netns:\n"
+    );
 }

@@ -53,6 +53,9 @@ pub enum Op {
     Spawn,
     /// Finding a container by its id.
     FindContainer,
+    /// Watching the run directory with inotify (`inotify_init failed`, without a path;
+    /// `inotify_add_watch failed`, with it) or reading its events.
+    Watch,
 }
 
 impl Op {
@@ -78,6 +81,7 @@ impl Op {
             Op::Netlink => "talk to the kernel over netlink",
             Op::Spawn => "start the command",
             Op::FindContainer => "find the container",
+            Op::Watch => "watch the run directory",
         }
     }
 }

@@ -71,7 +71,9 @@ pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
 pub use netns::{run, socket, ContainerError, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
-pub use registry::{CreateMode, Entry, EntryState, Registry, Unchecked, DEFAULT_RUN_DIR};
+pub use registry::{
+    Change, CreateMode, Entry, EntryState, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
+};
 
 /// rustix, re-exported for the socket types that [`socket`] takes.
 pub use rustix;

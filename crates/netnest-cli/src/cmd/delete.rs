@@ -32,7 +32,7 @@ fn one(ctx: &Ctx, name: &Name) -> Status {
     match ctx.registry.delete(name) {
         Ok(()) => Status::Ok,
         Err(e) => {
-            messages::delete_failed(ctx.dir(), name.as_bytes(), &e);
+            messages::delete_failed(&e);
             Status::FAILED
         }
     }

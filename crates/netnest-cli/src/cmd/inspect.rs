@@ -17,10 +17,9 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
-use netnest::netlink::{Address, Link};
+use netnest::netlink::{Address, Link, Socket};
 use netnest::{IpRoute, Name};
 
-use super::nsids::{self, Lookup};
 use super::{Ctx, Status};
 use crate::messages;
 use crate::output::json::{Escape, Writer};
@@ -43,12 +42,13 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Status::FAILED;
         }
     };
-    let id = match nsids::socket(false) {
-        Ok(mut sock) => match nsids::lookup_all(ctx, &mut sock, std::slice::from_ref(word)).pop() {
-            Some(Lookup::Id(id)) => id,
-            _ => None,
-        },
-        Err(status) => return status,
+    // The nsid here, as `list` shows it (a kernel refusal is printed as `list` prints it).
+    let id = match Socket::open().and_then(|mut sock| sock.nsid_of(&ns)) {
+        Ok(id) => id,
+        Err(e) => {
+            messages::netlink_talk(&e);
+            None
+        }
     };
     let pids = ctx.registry.pids(&name).unwrap_or_default();
     let (links, addresses) =

@@ -18,8 +18,7 @@ pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
         // A stale file that could not be removed is named as `delete` names it; anything else
         // is the directory that could not be read, as for `-all delete`.
         Err(e) if e.op() == netnest::Op::Remove => {
-            let name = e.path().and_then(|p| p.file_name()).unwrap_or_default();
-            messages::delete_failed(ctx.dir(), name.as_bytes(), &e);
+            messages::delete_failed(&e);
             return Status::FAILED;
         }
         Err(e) => {

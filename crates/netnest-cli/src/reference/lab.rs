@@ -41,12 +41,17 @@ pub const LAB_TOPICS: &[LabTopic] = &[
     },
     LabTopic {
         keyword: "down",
-        usage: "down { NAME | FILE }",
+        usage: "down [--force] { NAME | FILE }",
         summary: "remove everything a lab made",
         about: &[
-            "Removes the lab's namespaces, host interfaces and bridges, then its record. An \
-             interface of the same name made by someone else is left alone and reported. A lab \
-             that is not up is nothing to do (exit 0).",
+            "Stops the processes left in the lab's nodes (SIGTERM, then SIGKILL after 1.5 s) \
+             and names each on stderr, removes the lab's host interfaces and bridges and its \
+             namespaces' names, then its record. Only what is still the lab's is removed: an \
+             interface of the same name made by someone else, or a name that now names another \
+             namespace, is left alone and reported. A lab that is not up is nothing to do (exit \
+             0). A record that cannot be read is reported and nothing is removed.",
+            "While the lab's up runs (it holds the lab's lock, or its recorded process is alive \
+             with its recorded start time), down refuses; --force goes on anyway.",
         ],
         examples: &[
             ("lab down trio", ""),

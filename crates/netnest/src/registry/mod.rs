@@ -10,11 +10,13 @@ mod list;
 mod prune;
 mod rundir;
 mod unchecked;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
 pub use list::{Entry, EntryState};
 pub use unchecked::Unchecked;
+pub use watch::{Change, Watch};
 
 use crate::error::{Error, Op, Result};
 use crate::name::Name;

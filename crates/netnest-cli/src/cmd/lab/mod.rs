@@ -25,7 +25,7 @@ use crate::messages;
 /// The usage block of `netnest lab help`.
 pub const USAGE: &str = "\
 Usage: netnest lab up FILE [ name NAME ]
-       netnest lab down { NAME | FILE }
+       netnest lab down [ --force ] { NAME | FILE }
        netnest lab status [ NAME ]
        netnest lab exec NAME NODE COMMAND [ ARGS ]...
        netnest lab help
@@ -41,6 +41,7 @@ enum Command {
     },
     Down {
         target: OsString,
+        force: bool,
     },
     Status {
         lab: Option<String>,
@@ -90,7 +91,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(Status::Ok)
         }
         Command::Up { file, name } => up::run(&file, name.as_deref(), &options),
-        Command::Down { target } => down::run(&target, &options),
+        Command::Down { target, force } => down::run(&target, force, &options),
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
     };
@@ -141,13 +142,7 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
     let rest = &words[1..];
     match lookup(verb) {
         Some(Verb::Up) => parse_up(rest),
-        Some(Verb::Down) => match rest {
-            [target] => Ok(Command::Down {
-                target: target.clone(),
-            }),
-            [] => Err("lab down: which lab (NAME or FILE)?".into()),
-            _ => Err("lab down: one lab at a time".into()),
-        },
+        Some(Verb::Down) => parse_down(rest),
         Some(Verb::Status) => match rest {
             [] => Ok(Command::Status { lab: None }),
             [lab] => Ok(Command::Status {
@@ -176,6 +171,21 @@ fn lookup(word: &OsString) -> Option<Verb> {
         .iter()
         .find(|(keyword, _)| matches(word.as_bytes(), keyword))
         .map(|&(_, verb)| verb)
+}
+
+/// `down [--force] NAME|FILE` (`--force` before or after the lab).
+fn parse_down(rest: &[OsString]) -> Result<Command, String> {
+    let is_force = |w: &&OsString| *w == "--force" || *w == "-force";
+    let force = rest.iter().any(|w| is_force(&w));
+    let targets: Vec<&OsString> = rest.iter().filter(|w| !is_force(w)).collect();
+    match targets[..] {
+        [target] => Ok(Command::Down {
+            target: target.clone(),
+            force,
+        }),
+        [] => Err("lab down: which lab (NAME or FILE)?".into()),
+        _ => Err("lab down: one lab at a time".into()),
+    }
 }
 
 /// `up FILE [name NAME]`.
@@ -255,8 +265,36 @@ mod tests {
         );
         assert!(p(&["exec", "trio", "h1"]).0.is_err());
         assert!(p(&["down"]).0.is_err());
+        assert!(p(&["down", "--force"]).0.is_err());
+        assert_eq!(
+            p(&["d", "trio", "--force"]).0,
+            Ok(Command::Down {
+                target: "trio".into(),
+                force: true
+            })
+        );
         assert!(p(&["frob"]).0.unwrap_err().contains("unknown"));
         assert_eq!(p(&[]).0, Ok(Command::Help));
         assert_eq!(p(&["h"]).0, Ok(Command::Help));
+    }
+
+    /// The help's table of lab subcommands and the parser's agree: every documented keyword
+    /// parses, and every parsed keyword is documented (or an alias of one).
+    #[test]
+    fn help_and_parser_agree() {
+        let documented = crate::reference::lab::LAB_TOPICS;
+        for topic in documented {
+            assert!(
+                lookup(&OsString::from(topic.keyword)).is_some(),
+                "{}",
+                topic.keyword
+            );
+        }
+        for (keyword, verb) in VERBS {
+            let named = documented
+                .iter()
+                .any(|t| lookup(&OsString::from(t.keyword)) == Some(*verb));
+            assert!(named, "{keyword} is not in the help");
+        }
     }
 }
