@@ -152,6 +152,7 @@ impl Sandbox {
     pub fn run(&self, argv: &[Arg]) -> Output {
         assert!(!argv.is_empty(), "no command to run");
         if let Some(why) = crate::privileged::needs_root() {
+            let why = why.trim_start_matches("skipped: ");
             panic!("netnest-testkit: this test makes sandboxes and did not run: {why}");
         }
         // The command runs in a subshell that execs it, with the real stderr, while the shell's
