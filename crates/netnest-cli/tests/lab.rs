@@ -61,7 +61,7 @@ fn up_status_exec_down() {
          t1 up nodes 3\n\
          t1 up 3\n\
          ['t1-h1', 't1-h2', 't1-r']\n\
-         lab \"t1\" is already recorded\nagain rc=1\n\
+         lab \"t1\" is already recorded\nnetnest lab down t1 removes it; or build this file under another name: netnest lab up FILE name NEWNAME\nagain rc=1\n\
          exec rc=0\n\
          exit rc=7\n\
          killed rc=137\n\
@@ -94,7 +94,13 @@ fn errors_files_and_help() {
         return;
     };
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
-    let usage = "Usage: netnest lab up FILE [ name NAME ]\n       netnest lab down [ --force ] { NAME | FILE }\n       netnest lab status [ NAME ]\n       netnest lab exec NAME NODE COMMAND [ ARGS ]...\n       netnest lab help\nOptions (before or after the verb): -j[son] -p[retty]\n";
+    // `lab help` prints what `lab --help` prints (the reference's text, checked in its tests).
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_netnest"))
+        .args(["lab", "--help"])
+        .output()
+        .unwrap();
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(usage.starts_with("Usage: netnest lab "), "{usage}");
     assert_eq!(
         out,
         format!(

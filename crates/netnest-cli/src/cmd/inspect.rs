@@ -21,9 +21,16 @@ use netnest::netlink::{Address, Link, Socket};
 use netnest::{IpRoute, Name};
 
 use super::{Ctx, Status};
-use crate::messages;
 use crate::output::json::{Escape, Writer};
 use crate::output::{Format, Stdout};
+use crate::{hints, messages};
+
+/// What to do next after a failure on `name`.
+fn hint(name: &[u8], errno: Option<i32>) {
+    if let Some(next) = hints::namespace("netnest inspect", name, errno) {
+        messages::say(&next);
+    }
+}
 
 /// Gathers and prints.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
@@ -39,6 +46,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(ns) => ns,
         Err(e) => {
             messages::cannot_open_named(name.as_bytes(), &e);
+            hint(name.as_bytes(), e.raw_os_error());
             return Status::FAILED;
         }
     };
@@ -56,6 +64,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(found) => found,
             Err(e) => {
                 messages::netlink_talk(&e);
+                hint(name.as_bytes(), e.raw_os_error());
                 return Status::Fail(2);
             }
         };

@@ -57,7 +57,7 @@ pub const LAB_TOPICS: &[LabTopic] = &[
             ("lab down trio", ""),
             ("lab down examples/labs/star.toml", ""),
         ],
-        args: &[Arg::LabOrFile],
+        args: &[Arg::LabOrFile, Arg::Words(&["--force"])],
     },
     LabTopic {
         keyword: "status",
@@ -104,4 +104,45 @@ pub fn lab_topic(word: &str) -> Option<&'static LabTopic> {
     LAB_TOPICS
         .iter()
         .find(|topic| topic.keyword.starts_with(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::lab::{lookup, VERBS};
+
+    /// Every word the lab's parser takes is documented, and names the subcommand it documents:
+    /// a new lab subcommand fails here until it has a topic.
+    #[test]
+    fn the_lab_topics_are_the_parsers_words() {
+        for (keyword, verb) in VERBS {
+            let main = VERBS
+                .iter()
+                .find(|(_, v)| v == verb)
+                .map(|(k, _)| *k)
+                .unwrap();
+            for end in 1..=keyword.len() {
+                let word = &keyword[..end];
+                let parsed = lookup(&word.into()).map(|v| {
+                    VERBS
+                        .iter()
+                        .find(|(_, other)| *other == v)
+                        .map(|(k, _)| *k)
+                        .unwrap()
+                });
+                assert_eq!(
+                    lab_topic(word).map(|t| t.keyword),
+                    parsed,
+                    "lab {word} (of {keyword}, documented under {main})"
+                );
+            }
+        }
+        for topic in LAB_TOPICS {
+            assert!(
+                VERBS.iter().any(|(k, _)| *k == topic.keyword),
+                "lab {} is documented but not parsed",
+                topic.keyword
+            );
+        }
+    }
 }

@@ -69,7 +69,7 @@ fn still_ours(
             (Ok(_), None) => out.report.kept.push(format!(
                 "namespace {ns} (the lab has no identity recorded for it, so it may not be the lab's)"
             )),
-            (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {}
+            (Err(e), _) if *e.kind() == netnest::ErrorKind::NotFound => {}
             // A name that is no namespace (an `up` killed before its mount): the lab's only if
             // it made a namespace for it.
             (Err(_), Some(_)) => ours.push((name, None)),
@@ -175,7 +175,7 @@ pub(crate) fn teardown(
     for (name, _) in &ours {
         match registry.delete(name) {
             Ok(()) => out.report.namespaces.push(name.to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if *e.kind() == netnest::ErrorKind::NotFound => {}
             Err(e) => out.failed.push(format!("namespace {name} ({e})")),
         }
     }

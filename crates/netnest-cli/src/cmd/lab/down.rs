@@ -19,7 +19,7 @@ pub fn run(target: &OsString, force: bool, options: &Options) -> Result<Status, 
     } else {
         netnest_lab::down(&lab, options)
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| crate::hints::lab(&e))?;
     if !report.recorded {
         messages::say(&format!("lab \"{lab}\" is not up: nothing to do"));
     }

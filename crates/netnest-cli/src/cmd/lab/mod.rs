@@ -20,17 +20,7 @@ use netnest_lab::Options;
 
 use super::{Ctx, Status};
 use crate::args::{matches, Effect, OptionSpec};
-use crate::messages;
-
-/// The usage block of `netnest lab help`.
-pub const USAGE: &str = "\
-Usage: netnest lab up FILE [ name NAME ]
-       netnest lab down [ --force ] { NAME | FILE }
-       netnest lab status [ NAME ]
-       netnest lab exec NAME NODE COMMAND [ ARGS ]...
-       netnest lab help
-Options (before or after the verb): -j[son] -p[retty]
-";
+use crate::{messages, reference};
 
 /// A parsed `netnest lab` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +45,7 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verb {
+pub(crate) enum Verb {
     Up,
     Down,
     Status,
@@ -65,7 +55,7 @@ enum Verb {
 
 /// The keywords after `lab`, in the order they are tried (the first prefix match wins: `s` is
 /// `status`, `sh` is `show`).
-const VERBS: &[(&str, Verb)] = &[
+pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("up", Verb::Up),
     ("down", Verb::Down),
     ("status", Verb::Status),
@@ -87,7 +77,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let options = Options::new().with_registry(ctx.registry.clone());
     let done = match command {
         Command::Help => {
-            ctx.out.write(USAGE.as_bytes());
+            // The same text as `netnest lab --help` (crate::reference).
+            let help = reference::help::for_words(crate::args::Verb::Lab, &[]).unwrap_or_default();
+            ctx.out.write(help.as_bytes());
             Ok(Status::Ok)
         }
         Command::Up { file, name } => up::run(&file, name.as_deref(), &options),
@@ -166,7 +158,7 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
     }
 }
 
-fn lookup(word: &OsString) -> Option<Verb> {
+pub(crate) fn lookup(word: &OsString) -> Option<Verb> {
     VERBS
         .iter()
         .find(|(keyword, _)| matches(word.as_bytes(), keyword))

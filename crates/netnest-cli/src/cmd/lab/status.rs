@@ -13,12 +13,12 @@ use crate::output::{Format, Stdout};
 pub fn run(ctx: &mut Ctx, lab: Option<&str>, options: &Options) -> Result<Status, String> {
     let (labs, unreadable) = match lab {
         None => {
-            let all = status(options).map_err(|e| e.to_string())?;
+            let all = status(options).map_err(|e| crate::hints::lab(&e))?;
             (all.labs, all.unreadable)
         }
-        Some(lab) => match status_of(lab, options).map_err(|e| e.to_string())? {
+        Some(lab) => match status_of(lab, options).map_err(|e| crate::hints::lab(&e))? {
             Some(s) => (vec![s], Vec::new()),
-            None => return Err(format!("no lab \"{lab}\" is recorded")),
+            None => return Err(crate::hints::no_lab(lab)),
         },
     };
     match ctx.format() {
