@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress versions of the CLI-level reliability tests (issue 7), run by hand.
+# Stress versions of the CLI-level reliability tests, run by hand.
 #
 #   scripts/stress/cli_run.sh [SCALE [NAME...]]
 #   scripts/stress/cli_run.sh 10                  # all of them, every count x10

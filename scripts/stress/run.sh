@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stress versions of the reliability tests (issue 7), run by hand.
+# Stress versions of the reliability tests, run by hand.
 #
 #   scripts/stress/run.sh [SCALE [NAME...]]
 #   scripts/stress/run.sh 10                      # all of them, every count x10

@@ -8,7 +8,7 @@
 //! * Interleaves the sides of each comparison ([`plan::interleave`]): A B, B A, … in several
 //!   rounds, waiting for the kernel's namespace teardown between rounds ([`settle`]).
 //! * Reports medians, spreads, ratios of medians and the spread of the paired ratios
-//!   ([`stats`], [`report`]), and checks them against the targets of issue 6.
+//!   ([`stats`], [`report`]), and checks them against the targets in `docs/performance.md`.
 //!
 //! # What it does not do
 //!
@@ -23,9 +23,11 @@
 #![warn(missing_docs)]
 
 pub mod floor;
+pub mod generate;
 pub mod plan;
 pub mod report;
 pub mod sandbox;
+pub mod script;
 pub mod settle;
 pub mod spawn;
 pub mod stats;

@@ -183,6 +183,43 @@ mod tests {
         assert_eq!(text(0), "Success");
     }
 
+    /// Every entry of the table is what this glibc's `strerror_r` says, and the first number past
+    /// it is one glibc does not know either. Only on a glibc build: musl's texts differ.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    #[allow(unsafe_code)]
+    fn every_entry_is_glibcs_strerror() {
+        let glibc = |errno: i32| {
+            let mut buf = [0u8; 256];
+            // SAFETY: the buffer is valid for writes of its length, which is passed along; the
+            // libc crate binds the XSI `strerror_r` (glibc's `__xpg_strerror_r`), which writes
+            // a NUL-terminated text into it and touches nothing else.
+            let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr().cast(), buf.len()) };
+            let end = buf
+                .iter()
+                .position(|&b| b == 0)
+                .expect("a NUL-terminated text");
+            (
+                rc,
+                String::from_utf8(buf[..end].to_vec()).expect("ASCII text"),
+            )
+        };
+        for (errno, ours) in GLIBC.iter().enumerate() {
+            let errno = i32::try_from(errno).unwrap();
+            // 41 and 58 are unused on Linux: glibc says "Unknown error N" and returns EINVAL.
+            let (rc, theirs) = glibc(errno);
+            assert_eq!(theirs, *ours, "errno {errno}");
+            assert!(
+                rc == 0 || theirs.starts_with("Unknown error"),
+                "errno {errno}: rc {rc}"
+            );
+            assert_eq!(text(errno), *ours);
+        }
+        let past = i32::try_from(GLIBC.len()).unwrap();
+        assert_eq!(glibc(past).1, format!("Unknown error {past}"));
+        assert_eq!(text(past), format!("Unknown error {past}"));
+    }
+
     #[test]
     fn io_errors() {
         assert_eq!(

@@ -5,9 +5,12 @@
 //! the same exit codes. The differences are deliberate and listed in `docs/compatibility.md`.
 //!
 //! * `args`: the grammar (options, keywords, numbers);
-//! * `cmd`: one file per subcommand (arguments, library call, output);
+//! * `args`' tables ([`args::OPTIONS`], [`args::VERBS`]) list every global option and subcommand
+//!   in `ip`'s order, with a line of help each;
+//! * `cmd`: one file per subcommand (arguments, library call, output); `cmd/lab/` holds `lab`'s;
 //! * `batch`: `-batch FILE`;
-//! * `output`: stdout buffering, plain text and JSON;
+//! * `output`: stdout buffering, the one JSON writer, plain text and JSON records, the progress
+//!   bar;
 //! * `messages`: every text on stderr, and errors turned into `ip`'s messages;
 //! * `errno`: glibc's `strerror` texts;
 //! * `sys`: `fork`, `execvp`, `waitpid` for `exec`;
@@ -29,6 +32,7 @@ mod args;
 mod batch;
 mod cmd;
 mod errno;
+mod hints;
 mod messages;
 mod output;
 #[cfg(test)]

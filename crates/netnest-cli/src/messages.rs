@@ -1,4 +1,4 @@
-//! Every text `netnest` writes to stderr, byte for byte as `ip netns` 6.1 writes it (spec §8), and
+//! Every text `netnest` writes to stderr, byte for byte as `ip netns` 6.1 writes it (docs/ip-netns-behaviour.md), and
 //! the one place that turns a [`netnest::Error`] into iproute2's message, by command and by step.
 //!
 //! The only texts that differ from `ip`'s are those that name the program itself: the usage block
@@ -132,16 +132,11 @@ pub fn add_failed(dir: &[u8], name: &[u8], source: Source, e: &Error) {
     }
 }
 
-/// A failure of `delete NAME`, or of one entry of `-all delete`.
-pub fn delete_failed(dir: &[u8], name: &[u8], e: &Error) {
-    print(&[
-        b"Cannot remove namespace file \"",
-        dir,
-        b"/",
-        name,
-        b"\": ",
-        &why(e),
-    ]);
+/// A failure of `delete NAME`, of one entry of `-all delete` or of `prune`: the file the library
+/// could not remove is the error's path.
+pub fn delete_failed(e: &Error) {
+    let file = e.path().map_or(&b""[..], |p| p.as_os_str().as_bytes());
+    print(&[b"Cannot remove namespace file \"", file, b"\": ", &why(e)]);
 }
 
 /// `-all delete` could not read the run directory (`Failed to open directory %s: %s`).

@@ -1,4 +1,4 @@
-//! Property tests of the binary's own parsers and printer (issue 7), over inputs from a seeded
+//! Property tests of the binary's own parsers and printer, over inputs from a seeded
 //! generator (splitmix64, no dependency; `NETNEST_STRESS_SEED` replaces the seed and
 //! `NETNEST_STRESS_SCALE` multiplies the counts, as in the reliability tests):
 //!
@@ -6,7 +6,7 @@
 //!   the word where it stops (changing the words after it changes nothing), nor past a wrong
 //!   option; `--x` is read as `-x`; a wrong option is reported with exactly the word given;
 //!   `Verb::lookup` is "the first keyword of `ip netns`'s table that the word abbreviates", the
-//!   table written out independently from spec §1.4, netnest's own keywords (`lab`, `prune`,
+//!   table written out independently from docs/ip-netns-behaviour.md, "Names and subcommands", netnest's own keywords (`lab`, `prune`,
 //!   `inspect`) after all of it; `parse_s32` is iproute2's `get_s32`, checked
 //!   against glibc's own `strtol`; `is_pid` is "every byte a digit";
 //! * **the JSON writer** (`output.rs`): for records of arbitrary bytes and any `i64`, the output
@@ -233,7 +233,7 @@ fn wrong_options_are_named_as_given() {
     assert!(wrong > 0);
 }
 
-/// `ip netns`'s keywords in its order (spec §1.4), written out again for the model.
+/// `ip netns`'s keywords in its order (docs/ip-netns-behaviour.md, "Names and subcommands"), written out again for the model.
 const IP_NETNS_ORDER: [(&str, Verb); 13] = [
     ("list", Verb::List),
     ("show", Verb::List),

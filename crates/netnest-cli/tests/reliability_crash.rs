@@ -1,4 +1,4 @@
-//! Reliability, crashes of the `netnest` binary (issue 7): `netnest add`, `delete`, `-all delete`
+//! Reliability, crashes of the `netnest` binary: `netnest add`, `delete`, `-all delete`
 //! and `attach` are killed with SIGKILL at random points, again and again, on one `/run/netns`
 //! inside a sandbox. After every kill:
 //!
@@ -470,7 +470,6 @@ fn inner_sigkill_at_random_points() {
 /// then on every namespace is mounted twice (`/run/netns/a` and its propagated copy), the very
 /// thing iproute2 7.0's make-private step (and netnest's) exists to prevent.
 #[test]
-#[ignore = "bug (docs/reliability.md, CLI section): an add killed between bind and make-private under a shared /run leaves every later namespace mounted twice"]
 fn add_killed_between_bind_and_make_private_under_a_shared_run() {
     run_inner(
         "inner_killed_between_bind_and_private",
@@ -539,5 +538,127 @@ fn inner_killed_between_bind_and_private() {
         "second mounted more than once: {report}"
     );
     assert_eq!(st.nsfs_total, 1, "{report}");
+    st.check(false, false).unwrap();
+}
+
+/// A run directory that `ip netns add` 6.1 prepared under a shared `/run`: bound onto itself and
+/// made shared, without the make-private step, so it stays in `/run`'s peer group. netnest's next
+/// add repairs it (private, then shared) and its namespace is mounted once.
+#[test]
+fn run_dir_prepared_by_ip_under_a_shared_run_is_repaired() {
+    run_inner("inner_run_dir_prepared_by_ip", Duration::from_secs(60));
+}
+
+#[test]
+#[ignore = "helper: runs inside the sandbox of run_dir_prepared_by_ip_under_a_shared_run_is_repaired"]
+fn inner_run_dir_prepared_by_ip() {
+    if !inner_allowed("inner_run_dir_prepared_by_ip") {
+        return;
+    }
+    sh("mount --make-shared /run");
+    let out = run(&argv([IP, "netns", "add", "by-ip"]), T);
+    assert_eq!(out.code, 0, "{out:?}");
+    let before = state();
+    assert!(
+        before
+            .dir_mounts
+            .iter()
+            .any(|m| m.peer_group().is_some()
+                && m.peer_group() == before.parent_peer_group.as_deref()),
+        "ip 6.1 leaves the run directory in /run's peer group: {before:#?}"
+    );
+    let out = run(&argv([NETNEST, "add", "by-netnest"]), T);
+    assert_eq!(out.code, 0, "{out:?}");
+    let st = state();
+    let report = format!("{st:#?}");
+    let ours = st
+        .entries
+        .iter()
+        .find(|e| e.name.as_bytes() == b"by-netnest")
+        .expect("by-netnest exists");
+    assert_eq!(ours.nsfs_mounts, 1, "mounted more than once: {report}");
+    // ip's own name, made before the repair, keeps its propagated copy; the directory itself no
+    // longer shares /run's peer group.
+    let top = st
+        .dir_mounts
+        .last()
+        .expect("the run directory is a mount point");
+    assert_ne!(
+        top.peer_group(),
+        st.parent_peer_group.as_deref(),
+        "{report}"
+    );
+    assert!(top.peer_group().is_some(), "still shared: {report}");
+    // And ip's later adds follow: mounted once too.
+    let out = run(&argv([IP, "netns", "add", "by-ip-after"]), T);
+    assert_eq!(out.code, 0, "{out:?}");
+    let st = state();
+    let after = st
+        .entries
+        .iter()
+        .find(|e| e.name.as_bytes() == b"by-ip-after")
+        .expect("by-ip-after exists");
+    assert_eq!(after.nsfs_mounts, 1, "{st:#?}");
+}
+
+/// A `delete` that starts while an `add` of the same name has made its file but not yet bound its
+/// namespace on it, and unlinks after the bind. Without the run directory's lock around both, the
+/// delete's unmount found nothing, the add's bind landed, and the delete's unlink failed with
+/// `EBUSY` (the 8 × 60 race of scripts/stress/add_delete_race.sh, made certain with delays).
+/// Now the delete waits for the add: both succeed, as if one ran after the other.
+#[test]
+fn delete_racing_an_add_of_the_same_name_is_serialized() {
+    run_inner("inner_delete_racing_add", Duration::from_secs(60));
+}
+
+#[test]
+#[ignore = "helper: runs inside the sandbox of delete_racing_an_add_of_the_same_name_is_serialized"]
+fn inner_delete_racing_add() {
+    if !inner_allowed("inner_delete_racing_add") {
+        return;
+    }
+    // The run directory exists and is a shared mount: the add's mounts are then make-shared,
+    // then the namespace's bind (the 2nd), held for 1 s.
+    assert_eq!(run(&argv([NETNEST, "add", "first"]), T).code, 0);
+    let traced = |inject: &str, words: &[&str]| {
+        Command::new("strace")
+            .args(["-f", "-qq", "-o", "/dev/null", "-e", inject])
+            .arg("--")
+            .args(words)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("strace")
+    };
+    let add = traced(
+        "inject=mount:delay_enter=1000000:when=2",
+        &[NETNEST, "add", "raced"],
+    );
+    // Until the add's file exists (it waits at its bind then).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new("/run/netns/raced").exists() {
+        assert!(Instant::now() < deadline, "the add never made its file");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The delete's unlink is held 1.5 s: past the add's bind, if the delete does not wait.
+    let delete = traced(
+        "inject=unlink,unlinkat:delay_enter=1500000",
+        &[NETNEST, "delete", "raced"],
+    );
+    let add = finish(add, T).expect("add finished");
+    let delete = finish(delete, T).expect("delete finished");
+    assert_eq!((add.code, &add.stderr[..]), (0, &b""[..]), "add: {add:?}");
+    assert_eq!(
+        (delete.code, &delete.stderr[..]),
+        (0, &b""[..]),
+        "delete: {delete:?}"
+    );
+    let st = state();
+    assert!(
+        !st.entries.iter().any(|e| e.name.as_bytes() == b"raced"),
+        "{st:#?}"
+    );
+    assert_eq!(st.nsfs_total, 1, "only `first` is mounted: {st:#?}");
     st.check(false, false).unwrap();
 }

@@ -1,4 +1,4 @@
-//! Reliability, hostile input on the command line (issue 7).
+//! Reliability, hostile input on the command line.
 //!
 //! * **Names in every name position** (`add`, `delete`, `attach`, `exec`, `pids`, `identify`,
 //!   `set`, `list-id`): a property test over arbitrary argv bytes (a seeded generator aimed at
@@ -226,7 +226,7 @@ fn strace_strings(line: &[u8]) -> Vec<Vec<u8>> {
 /// Checks what a traced run touched: returns the problems. Every string argument of a file
 /// system call must be one the program uses whatever the name (the dynamic loader's files,
 /// `/proc`, the mount points of `exec`), or the run directory, or the name's own places: its
-/// entry, `/etc/netns/NAME` and the sysfs source of `exec` (spec §2.6). An invalid name
+/// entry, `/etc/netns/NAME` and the sysfs source of `exec` (docs/ip-netns-behaviour.md, "exec"). An invalid name
 /// reaches nothing under `/run`.
 fn traced_paths_problems(trace: &[u8], name: &[u8]) -> Vec<String> {
     const FIXED: &[&[u8]] = &[b"", b"/", b"/proc", b"/sys", b"/sys/fs/cgroup", b"sysfs"];
@@ -572,7 +572,7 @@ fn all_with_the_names_the_check_would_refuse() {
 
 /// With `-all`, `add`, `attach` and `pids` take a path where a name goes, so `-all add ../x`
 /// creates `/run/x` (and binds a namespace there), outside the run directory; `ip` 6.1 does the
-/// same, and netnest copies it (`cmd/unchecked.rs`). Issue 7 asks that nothing be created
+/// same, and netnest copies it (`cmd/unchecked.rs`). netnest's rule is that nothing be created
 /// outside the run directory: this test says what that would take (a refusal with ip's text for
 /// an invalid name) and is ignored until the owner decides on the departure.
 #[test]

@@ -1,6 +1,6 @@
-//! Reliability, privileges through the CLI (issue 7): every command run as an unprivileged user
+//! Reliability, privileges through the CLI: every command run as an unprivileged user
 //! (`setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all`, inside the sandbox),
-//! against `ip netns` 6.1 run the same way: the same stdout, stderr (spec §8's texts:
+//! against `ip netns` 6.1 run the same way: the same stdout, stderr (the texts of docs/ip-netns-behaviour.md:
 //! `mkdir /run/netns failed: Permission denied`, `mount --make-shared /run/netns failed:
 //! Operation not permitted`, `setting the network namespace "a" failed: Operation not
 //! permitted`, `Cannot remove namespace file "/run/netns/a": Permission denied`…) and exit code,
@@ -170,7 +170,7 @@ fn every_command_as_an_unprivileged_user() {
     );
 }
 
-/// The texts of spec §8, pinned: what ip says (and so netnest) when the user lacks a privilege.
+/// The texts of docs/ip-netns-behaviour.md, pinned: what ip says (and so netnest) when the user lacks a privilege.
 #[test]
 fn the_messages_of_spec_8() {
     let cases: [(&str, &[&str], Expect); 5] = [

@@ -1,7 +1,5 @@
 //! `netnest prune`: removing the stale entries that an interrupted `add`, `attach` or `delete`
-//! leaves in `/run/netns` (issue 7), through `Registry::prune()`. The tests were written before
-//! the subcommand was wired (expecting silence on success); the CLI's owner chose to print each
-//! removed name (docs/compatibility.md), and the tests now pin that:
+//! leaves in `/run/netns`, through `Registry::prune()` (docs/compatibility.md, `prune`):
 //!
 //! * `netnest prune` removes exactly the stale mode-0 empty regular files: not live namespaces
 //!   (bound or attached), not directories, not symlinks (to a live name or dangling), not files
@@ -11,8 +9,8 @@
 //! * a missing run directory has nothing to prune: rc 0, and the directory is not created;
 //! * a run directory that cannot be read fails as `-all delete` does: `Failed to open directory
 //!   /run/netns: %s`, rc 1; a stale file that cannot be removed fails with rc 1 and changes
-//!   nothing — with `delete`'s text, `Cannot remove namespace file "/run/netns/NAME": %s`, in the
-//!   `prune_names_the_file_it_cannot_remove` (fixed: it once said `Failed to open directory`);
+//!   nothing — with `delete`'s text, `Cannot remove namespace file "/run/netns/NAME": %s` (test
+//!   `prune_names_the_file_it_cannot_remove`);
 //! * its keyword comes after every keyword of `ip netns` in the prefix table: `p`, `pi`, `pid` are
 //!   still `pids`; `pr`, `pru`, `prun`, `prune` are `prune` (words `ip` rejects as unknown, so no
 //!   working `ip` command line changes meaning). Every abbreviation of every `ip netns` keyword
@@ -155,8 +153,8 @@ fn prune_that_cannot_remove_changes_nothing() {
     }
 }
 
-/// The text when the stale file cannot be removed: `delete`'s, naming the file (it once printed
-/// every error as `-all delete` prints an unreadable directory, naming the wrong step).
+/// The text when the stale file cannot be removed: `delete`'s, naming the file (not `-all
+/// delete`'s text for an unreadable directory, which would name the wrong step).
 #[test]
 fn prune_names_the_file_it_cannot_remove() {
     for (setup, as_nobody, why) in CANNOT_REMOVE {

@@ -1,4 +1,4 @@
-//! Reliability, the run directory in bad states, through the CLI (issue 7): every command, with
+//! Reliability, the run directory in bad states, through the CLI: every command, with
 //! `/run/netns` missing, a regular file, a symlink (to a directory, dangling), on a read-only
 //! `/run` (missing, or holding namespaces), and on a full filesystem (no inode
 //! for the directory, no inode for a file, no data block left), against `ip netns` 6.1: the same

@@ -19,9 +19,9 @@
 //!   deleted only if they are the lab's.
 //! * **The fixture** ([`Lab`]): nodes as [`netnest::NetNs`] handles for tests; dropping it takes
 //!   the lab down, also when the test panics.
-//! * **`netnest lab up|down|status|exec`** ([`cli`]): the command's logic, for the `netnest`
-//!   binary to call.
-//! * **Generated labs and their shell equivalents** ([`generate`], [`script`]) for benchmarks.
+//!
+//! The command line (`netnest lab up|down|status|exec`) is in the `netnest` command (crate
+//! `netnest-cli`), which calls this library.
 //!
 //! # What it does not do
 //!
@@ -51,30 +51,29 @@
 
 mod build;
 mod builder;
-pub mod cli;
 mod error;
 mod file;
-pub mod generate;
 pub mod graph;
 pub mod impair;
+mod journal;
 mod lab;
 pub mod names;
 mod options;
 mod prefix;
+mod proc;
 pub mod reach;
 pub mod record;
-pub mod script;
 pub mod shapes;
 mod status;
 mod topology;
 mod validate;
 mod write;
 
-pub use build::down::{down, DownReport};
+pub use build::down::{down, force_down, DownReport};
 pub use builder::{Builder, LinkBuilder, NodeBuilder};
 pub use error::{Cause, LabError, Location, Problem, SpecError};
 pub use lab::Lab;
 pub use options::{Options, Phase, Progress};
 pub use prefix::{IpPrefix, PrefixError};
-pub use status::{status, status_of, LabState, LabStatus, NodeStatus};
+pub use status::{status, status_of, LabState, LabStatus, Labs, NodeStatus};
 pub use topology::{Bridge, End, Link, Node, Place, Route, Topology};

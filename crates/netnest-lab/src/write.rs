@@ -42,10 +42,13 @@ impl Topology {
     /// [`Topology::from_str`](std::str::FromStr) reads back to the same topology.
     ///
     /// ```
-    /// let t = netnest_lab::generate::chain("c", 4);
+    /// let mut b = netnest_lab::Builder::new("c");
+    /// b.nodes(["a", "b"]);
+    /// b.link("a", "b").addresses(["10.0.0.1/24"], ["10.0.0.2/24"]);
+    /// let t = b.build()?;
     /// let again: netnest_lab::Topology = t.to_toml().parse()?;
     /// assert_eq!(again, t);
-    /// # Ok::<(), netnest_lab::SpecError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_toml(&self) -> String {
         let mut out = format!("name = {}\n", q(&self.name));

@@ -53,7 +53,7 @@ fn every_shape_passes_pingall() {
 }
 
 fn pingall_over_fifty_nodes_takes_under_a_second() {
-    let lab = netnest_lab::generate::chain(&unique("pa"), 50)
+    let lab = netnest_bench::generate::chain(&unique("pa"), 50)
         .up()
         .unwrap();
     let probes = probe_nodes(&lab);

@@ -226,10 +226,10 @@ fn chain() {
 }
 
 fn generated_chain_end_to_end() {
-    let t = netnest_lab::generate::chain(&unique("gc"), 12);
+    let t = netnest_bench::generate::chain(&unique("gc"), 12);
     let lab = t.up().unwrap();
-    let last = netnest_lab::generate::chain_address(12).to_string();
-    let first = netnest_lab::generate::chain_address(1).to_string();
+    let last = netnest_bench::generate::chain_address(12).to_string();
+    let first = netnest_bench::generate::chain_address(1).to_string();
     assert!(reaches(&lab, Some("n1"), "n12", &last));
     assert!(reaches(&lab, Some("n12"), "n1", &first));
     assert!(reaches(&lab, Some("n7"), "n1", &first));
@@ -292,9 +292,13 @@ fn two_labs_at_once() {
     assert!(reaches(&one, Some("h1"), "h2", "10.0.2.2"));
     assert!(reaches(&two, Some("h1"), "h2", "10.0.2.2"));
     let statuses = netnest_lab::status(&Options::new()).unwrap();
-    let names: Vec<&str> = statuses.iter().map(|s| s.record.lab.as_str()).collect();
+    let names: Vec<&str> = statuses
+        .labs
+        .iter()
+        .map(|s| s.record.lab.as_str())
+        .collect();
     assert!(names.contains(&one.name()) && names.contains(&two.name()));
-    assert!(statuses.iter().all(|s| s.state == LabState::Up));
+    assert!(statuses.labs.iter().all(|s| s.state == LabState::Up));
     let (a, b) = (one.name().to_owned(), two.name().to_owned());
     drop(one);
     assert!(
@@ -535,129 +539,6 @@ fn killed_up_is_cleaned_by_down() {
     }
 }
 
-fn cli() {
-    use netnest_lab::cli::{run_with, CliOptions};
-    let opts = CliOptions::new(netnest::Registry::default());
-    let run = |args: &[&str]| {
-        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run_with(&args, &opts, &mut out, &mut err, false);
-        (
-            code,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
-    };
-    let file = examples().join("two-hosts-router.toml");
-    let file = file.to_str().unwrap();
-    let name = unique("cli");
-    assert_eq!(
-        run(&["up", file, "name", &name]),
-        (0, String::new(), String::new())
-    );
-    let (code, out, _) = run(&["status", &name]);
-    assert_eq!(code, 0);
-    assert!(
-        out.starts_with(&format!("{name} up nodes 3 file ")),
-        "{out}"
-    );
-    assert!(
-        out.contains(&format!("    node r netns {name}-r\n")),
-        "{out}"
-    );
-    let (code, out, _) = run(&["-j", "status"]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains(&format!(r#"{{"name":"{name}","state":"up","#)),
-        "{out}"
-    );
-    let (code, _, err) = run(&["up", file, "name", &name]);
-    assert_eq!(code, 1);
-    assert!(err.contains("already recorded"), "{err}");
-
-    // exec: the command runs inside the node, and its status comes back.
-    let (code, _, _) = run(&[
-        "exec",
-        &name,
-        "h1",
-        "sh",
-        "-c",
-        "ip -o addr show eth0 | grep -q 10.0.1.2",
-    ]);
-    assert_eq!(code, 0);
-    assert_eq!(run(&["exec", &name, "h1", "sh", "-c", "exit 7"]).0, 7);
-    let (code, _, err) = run(&["exec", &name, "nope", "true"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("has no node \"nope\""), "{err}");
-
-    // A namespace removed by hand: the lab is degraded, and down still cleans up the rest.
-    ip(&["netns", "delete", &format!("{name}-h2")]);
-    let (_, out, _) = run(&["status", &name]);
-    assert!(
-        out.starts_with(&format!("{name} degraded nodes 3")),
-        "{out}"
-    );
-    assert!(
-        out.contains(&format!("    node h2 netns {name}-h2 (missing)\n")),
-        "{out}"
-    );
-
-    assert_eq!(run(&["down", &name]), (0, String::new(), String::new()));
-    let (code, _, err) = run(&["down", &name]);
-    assert_eq!(code, 0);
-    assert!(err.contains("is not up"), "{err}");
-    assert_gone(&name, &[]);
-
-    // An invalid file: file:line:col, nothing made.
-    let bad = Path::new("/run").join(format!("{}.toml", unique("bad")));
-    std::fs::write(
-        &bad,
-        "name = \"badlab\"\n[nodes.a]\n[[links]]\na = \"a\"\nb = \"zz\"\n",
-    )
-    .unwrap();
-    let (code, _, err) = run(&["up", bad.to_str().unwrap()]);
-    std::fs::remove_file(&bad).unwrap();
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{}:5:6: unknown node \"zz\"", bad.display())),
-        "{err}"
-    );
-    assert_gone("badlab", &[]);
-    assert_eq!(run(&["frobnicate"]).0, 255);
-    let (code, _, err) = run(&["down", "missing.toml"]);
-    assert_eq!(code, 1);
-    assert_eq!(err, "no lab or topology file \"missing.toml\"\n");
-    // A large lab on a terminal gets a progress bar on stderr, cleared at the end.
-    let big = netnest_lab::generate::star(&unique("pb"), 25);
-    let file = Path::new("/run").join(format!("{}.toml", big.name));
-    std::fs::write(&file, big.to_toml()).unwrap();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args: Vec<std::ffi::OsString> = vec!["up".into(), file.clone().into()];
-    assert_eq!(run_with(&args, &opts, &mut out, &mut err, true), 0);
-    let err = String::from_utf8(err).unwrap();
-    assert!(
-        err.contains("] 26/") && err.contains(" namespaces"),
-        "{err:?}"
-    );
-    assert!(err.ends_with("\r\x1b[K"), "{err:?}");
-    assert!(out.is_empty());
-    assert_eq!(run(&["down", &big.name]).0, 0);
-    std::fs::remove_file(&file).unwrap();
-    assert_gone(&big.name, &[]);
-
-    // down FILE takes down the file's lab.
-    let t = example("chain.toml", "cf");
-    let file = Path::new("/run").join(format!("{}.toml", t.name));
-    std::fs::write(&file, t.to_toml()).unwrap();
-    assert_eq!(run(&["up", file.to_str().unwrap()]).0, 0);
-    assert_eq!(
-        run(&["down", file.to_str().unwrap()]),
-        (0, String::new(), String::new())
-    );
-    std::fs::remove_file(&file).unwrap();
-    assert_gone(&t.name, &[]);
-}
-
 /// What `ip` shows of a topology's namespaces: IPv4 addresses, bridge ports and routes (no MACs,
 /// link-local addresses or operational states, which differ from run to run).
 fn snapshot(t: &Topology) -> String {
@@ -692,8 +573,8 @@ fn snapshot(t: &Topology) -> String {
 
 fn scripts_build_the_same_as_the_lab() {
     for t in [
-        netnest_lab::generate::star(&unique("ss"), 6),
-        netnest_lab::generate::chain(&unique("sc"), 7),
+        netnest_bench::generate::star(&unique("ss"), 6),
+        netnest_bench::generate::chain(&unique("sc"), 7),
         example("two-hosts-router.toml", "st"),
     ] {
         let lab = t.up().unwrap();
@@ -704,8 +585,8 @@ fn scripts_build_the_same_as_the_lab() {
             assert!(want.contains("p1 master br0\n"), "{want}");
         }
         for (kind, script) in [
-            ("ip", netnest_lab::script::ip_script(&t)),
-            ("batch", netnest_lab::script::ip_batch_script(&t)),
+            ("ip", netnest_bench::script::ip_script(&t)),
+            ("batch", netnest_bench::script::ip_batch_script(&t)),
         ] {
             let run = |text: &str| {
                 let out = Command::new("sh").arg("-c").arg(text).output().unwrap();
@@ -745,6 +626,5 @@ fn main() -> ExitCode {
         custom_registry,
         killed_up_is_cleaned_by_down,
         scripts_build_the_same_as_the_lab,
-        cli,
     ])
 }

@@ -77,35 +77,13 @@ impl Drop for TempRunDir {
     }
 }
 
-/// Mount points at or under `dir`, from `/proc/self/mountinfo`.
+/// Mount points at or under `dir`.
 fn mounts_under(dir: &Path) -> Vec<PathBuf> {
-    use std::os::unix::ffi::OsStringExt;
-    let info = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
-    info.split(|&b| b == b'\n')
-        .filter_map(|line| line.split(|&b| b == b' ').nth(4))
-        .map(|field| PathBuf::from(std::ffi::OsString::from_vec(unescape_octal(field))))
+    crate::mountinfo::mounts()
+        .into_iter()
+        .map(|m| m.point)
         .filter(|p| p.starts_with(dir))
         .collect()
-}
-
-/// Decodes mountinfo's `\ooo` escapes (space, tab, newline, backslash).
-fn unescape_octal(field: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(field.len());
-    let mut i = 0;
-    while i < field.len() {
-        let digits = field.get(i + 1..i + 4);
-        match digits {
-            Some(d) if field[i] == b'\\' && d.iter().all(|c| (b'0'..=b'7').contains(c)) => {
-                out.push(d.iter().fold(0u8, |n, c| n.wrapping_mul(8) + (c - b'0')));
-                i += 4;
-            }
-            _ => {
-                out.push(field[i]);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// A `sleep` process for tests that need a pid (`attach`, `identify`, `pids`); killed and
@@ -171,11 +149,5 @@ mod tests {
         let b = unique_name("nn");
         assert_ne!(a, b);
         assert!(a.starts_with(&format!("nn-{}-", std::process::id())));
-    }
-
-    #[test]
-    fn mountinfo_escapes() {
-        assert_eq!(unescape_octal(br"/run/a\040b\011c\134d"), b"/run/a b\tc\\d");
-        assert_eq!(unescape_octal(br"/x\04"), br"/x\04");
     }
 }

@@ -24,6 +24,8 @@ pub struct Mount {
     pub fstype: String,
     /// The source.
     pub source: String,
+    /// The super-block options (`rw,nsdelegate`, a cgroup v1 hierarchy's controllers…).
+    pub super_options: String,
 }
 
 impl Mount {
@@ -56,6 +58,7 @@ pub fn mounts() -> Vec<Mount> {
                 optional: fields[6..dash].iter().map(|f| text(f)).collect(),
                 fstype: text(fields[dash + 1]),
                 source: text(fields[dash + 2]),
+                super_options: fields.get(dash + 3).map(|f| text(f)).unwrap_or_default(),
             }
         })
         .collect()
@@ -88,6 +91,7 @@ mod tests {
     fn escapes_are_decoded() {
         assert_eq!(unescape(b"/run/netns/a\\040b\\011c"), b"/run/netns/a b\tc");
         assert_eq!(unescape(b"trailing\\04"), b"trailing\\04");
+        assert_eq!(unescape(br"/run/a\134d"), br"/run/a\d");
     }
 
     #[test]

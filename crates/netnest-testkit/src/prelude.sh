@@ -3,8 +3,9 @@
 # Runs as pid 1 of a fresh pid namespace, inside a fresh mount namespace (with `/` made rprivate by
 # unshare(1)) and a fresh network namespace. $0 is "netnest-test-sandbox"; $1.. are the words of
 # the command under test, which the line appended after this text runs. Inputs, all from the
-# environment: NN_SETUP and NN_AFTER (shell text), NN_ETC_NETNS (1 or empty), NN_NFILES and, for
-# each i below it, NN_FILE_PATH_<i> and NN_FILE_DATA_<i> (the bytes as printf %b octal escapes).
+# environment: NN_SETUP and NN_AFTER (shell text), NN_ETC_NETNS (1 or empty), NN_KEEP (directories
+# under /tmp or /run to bind back, one a line), NN_NFILES and, for each i below it,
+# NN_FILE_PATH_<i> and NN_FILE_DATA_<i> (the bytes as printf %b octal escapes).
 
 nn_stage=prelude
 nn_dir=/tmp/.netnest-testkit
@@ -17,9 +18,34 @@ nn_fail() {
 trap 'nn_rc=$?; [ "$nn_stage" = done ] || nn_fail "$nn_rc"' EXIT
 set -e
 
+# Handles on the host's /tmp and /run, so directories of the test's own under them (NN_KEEP, one
+# a line: a checkout in /tmp/x) can be bound back once the tmpfs filesystems hide them.
+exec 7</tmp 8</run
 # -n: util-linux mount must not create /run/mount/utab in the fresh, empty /run.
 mount -n -t tmpfs -o mode=0755 netnest-test-run /run
 mount -n -t tmpfs -o mode=1777 netnest-test-tmp /tmp
+if [ -n "${NN_KEEP:-}" ]; then
+    nn_ifs=$IFS
+    IFS='
+'
+    for nn_keep in $NN_KEEP; do
+        case $nn_keep in
+        /tmp/*) nn_from=/proc/self/fd/7/${nn_keep#/tmp/} ;;
+        /run/*) nn_from=/proc/self/fd/8/${nn_keep#/run/} ;;
+        *) false ;;
+        esac
+        mkdir -p "$nn_keep"
+        # -c: the source must not be canonicalised (to the path the tmpfs now hides).
+        mount -n -c --bind "$nn_from" "$nn_keep"
+    done
+    IFS=$nn_ifs
+fi
+exec 7<&- 8<&-
+unset NN_KEEP nn_keep nn_from nn_ifs
+# The sandbox holds: /run is this tmpfs. The Rust side checks the mount namespace in this line
+# (not its own) and removes the line from stderr.
+grep -q ' /run .*- tmpfs netnest-test-run ' /proc/self/mountinfo
+printf '\000netnest-testkit: sandbox %s\n' "$(readlink /proc/self/ns/mnt)" >&2
 mkdir "$nn_dir"
 if [ -n "${NN_ETC_NETNS:-}" ]; then
     if [ -d /etc/netns ]; then

@@ -24,15 +24,20 @@
 //! `lo` is left down. Processes a test starts inherit the namespaces; kill them (see
 //! [`Sleeper`](crate::Sleeper)).
 //!
-//! The tests then run one by one on the main thread, each under `catch_unwind`; the output is
-//! libtest's (`test NAME ... ok`, a `test result:` line), and the process exits with 101 if a
-//! test failed. The command line accepted is libtest's, so `cargo test`, `cargo test -- NAME`,
-//! `cargo test -- --list` and cargo-nextest (`--list --format terse`, `--exact NAME
-//! --nocapture`) work: filters are substrings (exact with `--exact`), `--skip` excludes, `--list`
-//! lists as `NAME: test`, and other libtest flags are accepted and ignored. Tests share the
-//! process's namespaces, so each uses its own names ([`unique_name`](crate::unique_name)) or
-//! registry directory ([`TempRunDir`](crate::TempRunDir)), and must leave its thread in the
-//! namespace it found it in.
+//! The sandbox is checked before any test runs: the mount and network namespaces must differ from
+//! the ones the process started in, and the visible `/run` must be this crate's tmpfs. If it
+//! cannot be made or does not hold, every test **fails** with the reason. As non-root (where
+//! no sandbox can be made) every test is reported **ignored** with the reason (`ignored
+//! (skipped: needs root …)`); never `ok`. With `NETNEST_TEST_NO_SKIP` set ([`NO_SKIP_ENV`]),
+//! that skip is a failure too.
+//!
+//! The harness is `libtest-mimic`: libtest's output and command line, so `cargo test`, `cargo
+//! test -- NAME`, `--exact`, `--skip`, `--list` and cargo-nextest (`--list --format terse`,
+//! `--exact NAME --nocapture`) work. The tests run one by one on the main thread (whatever
+//! `--test-threads` says), each under `catch_unwind`. Tests share the process's namespaces, so
+//! each uses its own names ([`unique_name`](crate::unique_name)) or registry directory
+//! ([`TempRunDir`](crate::TempRunDir)), and must leave its thread in the namespace it found it
+//! in.
 //!
 //! # Safety
 //!
@@ -41,12 +46,12 @@
 //! checking that the process has a single thread.
 #![allow(unsafe_code)]
 
-use std::io::Write;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
-use std::time::Instant;
 
-use rustix::mount::{mount, mount_change, MountFlags, MountPropagationFlags};
+use std::os::fd::AsRawFd;
+
+use rustix::fs::{open, Mode, OFlags};
+use rustix::mount::{mount, mount_bind, mount_change, MountFlags, MountPropagationFlags};
 use rustix::thread::{unshare_unsafe, UnshareFlags};
 
 /// The source name of the tmpfs on `/run` in every sandbox this crate makes; it marks a `/run`
@@ -102,6 +107,18 @@ pub fn enter_sandbox() -> Result<(), String> {
         MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
     )
     .map_err(|e| format!("making / rprivate: {e}"))?;
+    // The test's own files under /run (a target directory there) stay visible: a handle on each
+    // such directory is taken before the tmpfs hides it, and bound back afterwards.
+    let kept: Vec<_> = crate::keep::kept_roots([])
+        .into_iter()
+        .filter(|r| r.starts_with("/run"))
+        .map(|r| {
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            open(&r, flags, Mode::empty())
+                .map(|fd| (r.clone(), fd))
+                .map_err(|e| format!("opening {}: {e}", r.display()))
+        })
+        .collect::<Result<_, _>>()?;
     mount(
         RUN_TMPFS_SOURCE,
         "/run",
@@ -110,167 +127,147 @@ pub fn enter_sandbox() -> Result<(), String> {
         c"mode=0755",
     )
     .map_err(|e| format!("mounting a tmpfs on /run: {e}"))?;
+    for (root, fd) in kept {
+        std::fs::create_dir_all(&root)
+            .and_then(|()| {
+                let source = format!("/proc/self/fd/{}", fd.as_raw_fd());
+                mount_bind(source.as_str(), &root).map_err(Into::into)
+            })
+            .map_err(|e| format!("binding {} back over the tmpfs: {e}", root.display()))?;
+    }
     Ok(())
 }
 
 /// Whether `/run` is a sandbox's tmpfs (mounted by this crate) in this mount namespace.
 pub fn run_is_sandboxed() -> bool {
-    let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
-        return false;
-    };
     // The last mount on /run is the visible one.
-    info.lines()
-        .rfind(|l| l.split(' ').nth(4) == Some("/run"))
-        .and_then(|l| l.split_once(" - "))
-        .is_some_and(|(_, fs)| fs.split(' ').take(2).eq(["tmpfs", RUN_TMPFS_SOURCE]))
+    crate::mountinfo::mounts()
+        .into_iter()
+        .rfind(|m| m.point == std::path::Path::new("/run"))
+        .is_some_and(|m| m.fstype == "tmpfs" && m.source == RUN_TMPFS_SOURCE)
 }
 
-/// What libtest's command line asks for.
-#[derive(Debug, Default)]
-struct Args {
-    filters: Vec<String>,
-    skip: Vec<String>,
-    exact: bool,
-    list: bool,
-    terse: bool,
-    ignored_only: bool,
+/// What the tests of a [`main!`](crate::main) binary can do here, decided once before any runs.
+#[derive(Clone, Debug)]
+enum Readiness {
+    /// In the sandbox, checked: run the tests.
+    Ready,
+    /// Not root: every test is reported `ignored (skipped: …)`, never `ok`.
+    Skip(String),
+    /// Root, but the sandbox could not be made or did not hold: every test fails with this.
+    Fail(String),
 }
 
-impl Args {
-    fn parse(args: impl Iterator<Item = String>) -> Args {
-        // libtest options that take a value; their values are ignored unless matched below.
-        const WITH_VALUE: [&str; 5] = [
-            "--test-threads",
-            "--color",
-            "--logfile",
-            "-Z",
-            "--shuffle-seed",
-        ];
-        let mut a = Args::default();
-        let mut args = args.peekable();
-        while let Some(arg) = args.next() {
-            let (key, inline) = match arg.split_once('=') {
-                Some((k, v)) if k.starts_with("--") => (k.to_owned(), Some(v.to_owned())),
-                _ => (arg.clone(), None),
-            };
-            let value = |args: &mut std::iter::Peekable<_>| {
-                inline
-                    .clone()
-                    .or_else(|| Iterator::next(args))
-                    .unwrap_or_default()
-            };
-            match key.as_str() {
-                "--list" => a.list = true,
-                "--exact" => a.exact = true,
-                "--ignored" => a.ignored_only = true,
-                "--format" => a.terse = value(&mut args) == "terse",
-                "--skip" => a.skip.push(value(&mut args)),
-                k if WITH_VALUE.contains(&k) => drop(value(&mut args)),
-                k if k.starts_with('-') => {}
-                _ => a.filters.push(arg),
-            }
-        }
-        a
+/// The environment variable that turns a skip into a failure (CI sets it: there, a test that
+/// cannot run is a broken machine, not a reason to go green).
+pub const NO_SKIP_ENV: &str = "NETNEST_TEST_NO_SKIP";
+
+/// Why a privileged test cannot run as this user, or `None` as root.
+pub fn needs_root() -> Option<String> {
+    if rustix::process::geteuid().is_root() {
+        return None;
     }
+    Some(format!(
+        "skipped: needs root (CAP_SYS_ADMIN) for its private mount and network namespace; \
+         running as uid {}",
+        rustix::process::geteuid().as_raw()
+    ))
+}
 
-    fn selects(&self, name: &str) -> bool {
-        let hit = |f: &String| {
-            if self.exact {
-                name == f
-            } else {
-                name.contains(f.as_str())
-            }
+/// Enters the sandbox and checks that it holds: the mount and network namespaces are new ones
+/// (not the ones the process started in) and the visible `/run` is this crate's tmpfs.
+fn prepare() -> Readiness {
+    if let Some(why) = needs_root() {
+        return if std::env::var_os(NO_SKIP_ENV).is_some() {
+            Readiness::Fail(format!("{why} ({NO_SKIP_ENV} is set)"))
+        } else {
+            Readiness::Skip(why)
         };
-        !self.ignored_only
-            && (self.filters.is_empty() || self.filters.iter().any(hit))
-            && !self.skip.iter().any(hit)
+    }
+    let before = namespace_ids();
+    if let Err(e) = enter_sandbox() {
+        return Readiness::Fail(format!("cannot enter the test sandbox: {e}"));
+    }
+    let after = namespace_ids();
+    let problem = match (before, after) {
+        (Ok(b), Ok(a)) if b.0 == a.0 => Some("the mount namespace is still the host's".to_owned()),
+        (Ok(b), Ok(a)) if b.1 == a.1 => {
+            Some("the network namespace is still the host's".to_owned())
+        }
+        (Err(e), _) | (_, Err(e)) => Some(e),
+        _ if !run_is_sandboxed() => Some(format!(
+            "/run is not the sandbox's tmpfs ({RUN_TMPFS_SOURCE}) in /proc/self/mountinfo"
+        )),
+        _ => None,
+    };
+    match problem {
+        Some(p) => Readiness::Fail(format!("the test sandbox does not hold: {p}")),
+        None => Readiness::Ready,
     }
 }
 
-/// Runs `tests` as the [`main!`](crate::main) binary does: parses libtest's command line,
-/// enters the sandbox, runs the selected tests one by one, reports like libtest.
-pub fn run_tests(tests: &[Test]) -> ExitCode {
-    let args = Args::parse(std::env::args().skip(1));
-    let selected: Vec<&Test> = tests.iter().filter(|t| args.selects(t.name)).collect();
-    if args.list {
-        for t in &selected {
-            println!("{}: test", t.name);
-        }
-        if !args.terse {
-            println!("\n{} tests, 0 benchmarks", selected.len());
-        }
-        return ExitCode::SUCCESS;
-    }
-    if let Err(e) = enter_sandbox() {
-        eprintln!("netnest-testkit: cannot enter the test sandbox: {e}");
-        return ExitCode::from(101);
-    }
+/// The inode numbers of this thread's mount and network namespaces.
+fn namespace_ids() -> Result<(u64, u64), String> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = |ns: &str| {
+        std::fs::metadata(format!("/proc/thread-self/ns/{ns}"))
+            .map(|m| m.ino())
+            .map_err(|e| format!("reading /proc/thread-self/ns/{ns}: {e}"))
+    };
+    Ok((ino("mnt")?, ino("net")?))
+}
 
-    let started = Instant::now();
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    println!(
-        "\nrunning {} test{}",
-        selected.len(),
-        plural(selected.len())
-    );
-    let mut failed = Vec::new();
-    for t in &selected {
-        let ok = catch_unwind(AssertUnwindSafe(t.run)).is_ok();
-        println!("test {} ... {}", t.name, if ok { "ok" } else { "FAILED" });
-        let _ = std::io::stdout().flush();
-        if !ok {
-            failed.push(t.name);
-        }
-    }
-    if !failed.is_empty() {
-        println!("\nfailures:");
-        for name in &failed {
-            println!("    {name}");
-        }
-    }
-    println!(
-        "\ntest result: {}. {} passed; {} failed; 0 ignored; 0 measured; {} filtered out; finished in {:.2}s\n",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        selected.len() - failed.len(),
-        failed.len(),
-        tests.len() - selected.len(),
-        started.elapsed().as_secs_f64()
-    );
-    if failed.is_empty() {
-        ExitCode::SUCCESS
+/// Runs `tests` as the [`main!`](crate::main) binary does: parses libtest's command line (with
+/// `libtest-mimic`), enters and checks the sandbox, runs the selected tests one by one on the
+/// main thread, reports like libtest. As non-root every test is reported ignored with the
+/// reason (or fails, with [`NO_SKIP_ENV`] set); if the sandbox cannot be made, every test fails.
+pub fn run_tests(tests: &[Test]) -> ExitCode {
+    let mut args = libtest_mimic::Arguments::from_args();
+    // One thread: the tests share the process's namespaces, and some count its mounts.
+    args.test_threads = Some(1);
+    let readiness = if args.list {
+        Readiness::Ready
     } else {
-        ExitCode::from(101)
-    }
+        prepare()
+    };
+    let trials = tests
+        .iter()
+        .map(|t| {
+            let (run, readiness) = (t.run, readiness.clone());
+            libtest_mimic::Trial::ignorable_test(t.name, move || match readiness {
+                Readiness::Ready => {
+                    run();
+                    Ok(libtest_mimic::Completion::Completed)
+                }
+                Readiness::Skip(why) => Ok(libtest_mimic::Completion::ignored_with(why)),
+                Readiness::Fail(why) => Err(why.into()),
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Args;
+    use libtest_mimic::Arguments;
 
-    fn parse(words: &[&str]) -> Args {
-        Args::parse(words.iter().map(|s| s.to_string()))
+    fn parse(words: &[&str]) -> Arguments {
+        Arguments::from_iter(std::iter::once("test").chain(words.iter().copied()))
     }
 
+    /// The command lines that cargo test and cargo-nextest pass are understood.
     #[test]
-    fn nextest_list() {
+    fn cargo_and_nextest_command_lines() {
         let a = parse(&["--list", "--format", "terse"]);
-        assert!(a.list && a.terse && a.selects("x"));
+        assert!(a.list);
         let a = parse(&["--list", "--format=terse", "--ignored"]);
-        assert!(a.list && a.terse && !a.selects("x"));
-    }
-
-    #[test]
-    fn nextest_exact_run() {
+        assert!(a.list && a.ignored);
         let a = parse(&["--exact", "add", "--nocapture"]);
-        assert!(a.selects("add") && !a.selects("add_twice"));
-    }
-
-    #[test]
-    fn filters_and_flags() {
+        assert!(a.exact && a.filter.as_deref() == Some("add"));
         let a = parse(&["--test-threads", "1", "add", "--skip", "twice", "-q"]);
-        assert_eq!(a.filters, ["add"]);
-        assert!(a.selects("add_one") && !a.selects("add_twice") && !a.selects("list"));
-        let a = parse(&["--test-threads=2", "--color", "never", "--show-output"]);
-        assert!(a.filters.is_empty() && a.selects("anything"));
+        assert_eq!(
+            (a.test_threads, a.skip.as_slice()),
+            (Some(1), &["twice".to_owned()][..])
+        );
     }
 }

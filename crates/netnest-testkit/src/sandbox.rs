@@ -19,6 +19,8 @@ use crate::output::Output;
 const PRELUDE: &str = include_str!("prelude.sh");
 const SETUP_FAILED: &[u8] = b"\0netnest-testkit: setup failed";
 const AFTER_MARK: &[u8] = b"\0netnest-testkit: after\n";
+/// The start of the line the prelude prints once the sandbox is made, before its mount namespace.
+const SANDBOX_MARK: &[u8] = b"\0netnest-testkit: sandbox ";
 /// `$0` of the sandbox shell: marks the sandbox's processes for `.ci/leak-check`.
 pub const SANDBOX_ARGV0: &str = "netnest-test-sandbox";
 /// The `PATH` that commands in the sandbox get (the environment is otherwise cleared).
@@ -142,6 +144,9 @@ impl Sandbox {
     /// run exceeds the timeout, or a literal word contains a NUL byte.
     pub fn run(&self, argv: &[Arg]) -> Output {
         assert!(!argv.is_empty(), "no command to run");
+        if let Some(why) = crate::privileged::needs_root() {
+            panic!("netnest-testkit: this test makes sandboxes and did not run: {why}");
+        }
         // The command runs in a subshell that execs it, with the real stderr, while the shell's
         // own stderr is /dev/null: so dash's "Terminated" report of a command killed by a
         // signal is not mistaken for the command's output.
@@ -191,6 +196,15 @@ impl Sandbox {
         if self.etc_netns {
             cmd.env("NN_ETC_NETNS", "1");
         }
+        let program = match &argv[0] {
+            Arg::Lit(s) => Some(s.as_os_str()),
+            Arg::Var(_) => None,
+        };
+        let keep = crate::keep::kept_roots(program);
+        if !keep.is_empty() {
+            let lines: Vec<_> = keep.iter().map(|p| p.as_os_str().as_bytes()).collect();
+            cmd.env("NN_KEEP", OsString::from_vec(lines.join(&b'\n')));
+        }
         for (i, (path, data)) in self.files.iter().enumerate() {
             cmd.env(format!("NN_FILE_PATH_{i}"), path)
                 .env(format!("NN_FILE_DATA_{i}"), octal_escapes(data));
@@ -204,6 +218,7 @@ impl Sandbox {
                 describe(argv)
             )
         });
+        let raw = checked_sandbox(raw, argv);
         if raw.stderr.starts_with(SETUP_FAILED) {
             panic!(
                 "sandbox setup failed for {}:\n{}\nsetup script:\n{}",
@@ -238,6 +253,38 @@ impl Sandbox {
         }
         text
     }
+}
+
+/// Removes the prelude's line saying that the sandbox holds from stderr, after checking that it
+/// is there and names another mount namespace than this process's.
+///
+/// # Panics
+///
+/// If the line is missing (the prelude did not run) or names this process's namespace.
+fn checked_sandbox(mut raw: Output, argv: &[Arg]) -> Output {
+    let line = raw
+        .stderr
+        .starts_with(SANDBOX_MARK)
+        .then(|| raw.stderr.iter().position(|&b| b == b'\n'))
+        .flatten();
+    let Some(end) = line else {
+        panic!(
+            "the sandbox's prelude did not run for {} (rc {}):\n{}",
+            describe(argv),
+            raw.code,
+            String::from_utf8_lossy(&raw.stderr)
+        );
+    };
+    let inside = raw.stderr[SANDBOX_MARK.len()..end].to_vec();
+    let ours = std::fs::read_link("/proc/self/ns/mnt").unwrap_or_default();
+    assert!(
+        !inside.is_empty() && inside != ours.as_os_str().as_bytes(),
+        "the sandbox of {} runs in this process's mount namespace ({})",
+        describe(argv),
+        String::from_utf8_lossy(&inside)
+    );
+    raw.stderr.drain(..=end);
+    raw
 }
 
 /// `argv` as failure messages show it.
@@ -335,5 +382,41 @@ fn run_with_timeout(
         Ok(out)
     } else {
         Err(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{checked_sandbox, Output, SANDBOX_MARK};
+
+    fn raw(stderr: &[u8]) -> Output {
+        Output {
+            stderr: stderr.to_vec(),
+            ..Output::default()
+        }
+    }
+
+    #[test]
+    fn the_sandbox_line_is_checked_and_removed() {
+        let line = [SANDBOX_MARK, b"mnt:[1]\nerror text\n"].concat();
+        let out = checked_sandbox(raw(&line), &["true".into()]);
+        assert_eq!(out.stderr, b"error text\n");
+    }
+
+    #[test]
+    #[should_panic = "prelude did not run"]
+    fn a_missing_sandbox_line_fails() {
+        checked_sandbox(
+            raw(b"unshare: unshare failed: Operation not permitted\n"),
+            &["true".into()],
+        );
+    }
+
+    #[test]
+    #[should_panic = "runs in this process's mount namespace"]
+    fn a_sandbox_in_this_mount_namespace_fails() {
+        let ours = std::fs::read_link("/proc/self/ns/mnt").unwrap();
+        let line = [SANDBOX_MARK, ours.to_str().unwrap().as_bytes(), b"\n"].concat();
+        checked_sandbox(raw(&line), &["true".into()]);
     }
 }

@@ -224,3 +224,50 @@ fn namespaces_made_inside_stay_inside() {
         .windows(name.len())
         .any(|w| w == std::ffi::OsStr::new(&name).as_bytes()));
 }
+
+/// As non-root, the privileged runner (`main!`) reports each test ignored with the reason, and
+/// a `Sandbox` run fails saying why: neither passes having run nothing.
+#[test]
+fn non_root_tests_are_skipped_or_failed_never_ok() {
+    // The `privileged` test binary of this crate, built beside this one by `cargo test`.
+    let deps = std::env::current_exe().unwrap();
+    let deps = deps.parent().unwrap();
+    let privileged = std::fs::read_dir(deps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("privileged-") && !name.contains('.')
+        })
+        .max_by_key(|p| p.metadata().unwrap().modified().unwrap())
+        .expect("the privileged test binary (cargo test -p netnest-testkit builds it)");
+    let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let out = std::process::Command::new("setpriv")
+        .args(nobody)
+        .arg(&privileged)
+        .env_remove(netnest_testkit::NO_SKIP_ENV)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let skipped = stdout
+        .lines()
+        .filter(|l| l.starts_with("test ") && l.contains(" ... ignored (skipped: needs root"))
+        .count();
+    assert!(
+        skipped == 5 && stdout.contains("test result: ok. 0 passed; 0 failed; 5 ignored"),
+        "{stdout}"
+    );
+    // With NETNEST_TEST_NO_SKIP, the same is a failure.
+    let out = std::process::Command::new("setpriv")
+        .args(nobody)
+        .arg(&privileged)
+        .env(netnest_testkit::NO_SKIP_ENV, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success() && stdout.contains("0 passed; 5 failed"),
+        "{stdout}"
+    );
+}

@@ -1,14 +1,13 @@
-//! Fuzzing the netlink reply parsing (issue 7): random and mutated replies fed to the parser, no
+//! Fuzzing the netlink reply parsing: random and mutated replies fed to the parser, no
 //! panic, no hang, and results that hold together.
 //!
 //! The parser of the replies (`netlink/wire.rs`: `frames`, `parse_error`, `parse_done` and the
-//! extended-ACK attributes) is crate-private, and a `Socket` can only be made on a real netlink
+//! extended-ACK attributes) is crate-private (the fuzz entry point only wraps it), and a `Socket` can only be made on a real netlink
 //! socket that takes replies from the kernel alone. So this file does two things:
 //!
-//! * **the parser itself, on bytes**: it compiles the library's own `src/netlink/wire.rs` (the very
-//!   file, through `#[path]`; its `ErrorSite` and `KernelError` are the public ones) and feeds it
-//!   random datagrams and mutations of datagrams captured from iproute2 6.1 talking to this
-//!   kernel (bit flips, byte changes, truncation, junk appended, length fields and flags
+//! * **the parser itself, on bytes**: the library's own reply parser, reached through its hidden
+//!   `netnest::netlink::fuzz` entry point, fed random datagrams and mutations of the datagrams
+//!   captured from iproute2 6.1 talking to this kernel (the library's `netlink/captured.rs`) (bit flips, byte changes, truncation, junk appended, length fields and flags
 //!   rewritten, frames repeated). For every frame `frames` yields, the payload lies inside the
 //!   datagram and the frames never overlap; a malformed frame ends the datagram; `parse_error`
 //!   and `parse_done` never panic, an error's errno is the negated code, a message is text found
@@ -22,9 +21,6 @@
 //!   time-out turns a hang into a failure) with a reply or an `Op::Netlink` error carrying a
 //!   kernel errno, never "malformed", and the socket still answers a plain query afterwards.
 //!
-//! If the owner prefers the parser's fuzzing as a unit test, this file's first half drops into
-//! `src/netlink/` as `wire_fuzz.rs` with `#[cfg(test)] mod wire_fuzz;` in `wire.rs` (replace
-//! `wire::` with `super::`).
 
 use std::os::fd::AsFd;
 use std::time::Duration;
@@ -35,108 +31,14 @@ use netnest::netlink::route_messages::RouteNetlinkMessage;
 use netnest::netlink::SocketOptions;
 use netnest::{NetNs, Op};
 
-/// What `wire.rs` takes from the library (`crate::kernel_error`).
-mod kernel_error {
-    pub(crate) use netnest::netlink::{ErrorSite, KernelError};
-}
-
-/// The library's reply parser, compiled here from its own source.
-#[allow(dead_code)]
-#[path = "../src/netlink/wire.rs"]
-mod wire;
-
+use netnest::netlink::fuzz::{frames, parse_done, parse_error, Header, CAPTURED, HEADER_LEN};
 use netnest::netlink::ErrorSite;
-use wire::{frames, parse_done, parse_error, Header, HEADER_LEN};
+use netnest_testkit::stress::{scaled, seed, Rng};
 
-/// splitmix64, seeded (`NETNEST_STRESS_SEED` replaces the seed, `NETNEST_STRESS_SCALE`
-/// multiplies the counts).
-struct Rng(u64);
-
-impl Rng {
-    fn new(fixed: u64) -> Rng {
-        Rng(std::env::var("NETNEST_STRESS_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(fixed))
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    fn chance(&mut self, num: usize, den: usize) -> bool {
-        self.below(den) < num
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.below(256) as u8).collect()
-    }
+/// The generator for one test: its fixed seed, or `NETNEST_STRESS_SEED`.
+fn rng(fixed: u64) -> Rng {
+    Rng::new(seed(fixed))
 }
-
-fn scaled(ci: usize) -> usize {
-    let scale = std::env::var("NETNEST_STRESS_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1usize);
-    ci * scale.max(1)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Captured replies (strace -xx of iproute2 6.1 on this 6.18 kernel; the same bytes as the
-// library's src/netlink/wire_tests.rs).
-
-/// `ip netns set b 5` when nsid 5 is taken: NLMSG_ERROR EEXIST, request echoed, message + offset.
-const SET_NSID_USED: [u8; 104] = [
-    0x68, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x02, 0x96, 0x05, 0x04, 0x6b, 0x07, 0x16, 0x00, 0x00,
-    0xef, 0xff, 0xff, 0xff, 0x24, 0x00, 0x00, 0x00, 0x58, 0x00, 0x05, 0x00, 0x96, 0x05, 0x04, 0x6b,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x03, 0x00, 0x06, 0x00, 0x00, 0x00,
-    0x08, 0x00, 0x01, 0x00, 0x05, 0x00, 0x00, 0x00, 0x27, 0x00, 0x01, 0x00, 0x54, 0x68, 0x65, 0x20,
-    0x73, 0x70, 0x65, 0x63, 0x69, 0x66, 0x69, 0x65, 0x64, 0x20, 0x6e, 0x73, 0x69, 0x64, 0x20, 0x69,
-    0x73, 0x20, 0x61, 0x6c, 0x72, 0x65, 0x61, 0x64, 0x79, 0x20, 0x75, 0x73, 0x65, 0x64, 0x00, 0x00,
-    0x08, 0x00, 0x02, 0x00, 0x1c, 0x00, 0x00, 0x00,
-];
-
-/// `ip netns set a 6` when `a` already has nsid 5.
-const SET_PEER_HAS_NSID: [u8; 108] = [
-    0x6c, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x02, 0x96, 0x05, 0x04, 0x6b, 0x0d, 0x16, 0x00, 0x00,
-    0xef, 0xff, 0xff, 0xff, 0x24, 0x00, 0x00, 0x00, 0x58, 0x00, 0x05, 0x00, 0x96, 0x05, 0x04, 0x6b,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x03, 0x00, 0x06, 0x00, 0x00, 0x00,
-    0x08, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x2b, 0x00, 0x01, 0x00, 0x50, 0x65, 0x65, 0x72,
-    0x20, 0x6e, 0x65, 0x74, 0x6e, 0x73, 0x20, 0x61, 0x6c, 0x72, 0x65, 0x61, 0x64, 0x79, 0x20, 0x68,
-    0x61, 0x73, 0x20, 0x61, 0x20, 0x6e, 0x73, 0x69, 0x64, 0x20, 0x61, 0x73, 0x73, 0x69, 0x67, 0x6e,
-    0x65, 0x64, 0x00, 0x00, 0x08, 0x00, 0x02, 0x00, 0x14, 0x00, 0x00, 0x00,
-];
-
-/// `ip netns list-id target-nsid 99` (strict socket): the error in NLMSG_DONE.
-const DUMP_BAD_TARGET: [u8; 68] = [
-    0x44, 0x00, 0x00, 0x00, 0x03, 0x00, 0x02, 0x02, 0x96, 0x05, 0x04, 0x6b, 0x13, 0x16, 0x00, 0x00,
-    0xea, 0xff, 0xff, 0xff, 0x28, 0x00, 0x01, 0x00, 0x49, 0x6e, 0x76, 0x61, 0x6c, 0x69, 0x64, 0x20,
-    0x74, 0x61, 0x72, 0x67, 0x65, 0x74, 0x20, 0x6e, 0x65, 0x74, 0x77, 0x6f, 0x72, 0x6b, 0x20, 0x6e,
-    0x61, 0x6d, 0x65, 0x73, 0x70, 0x61, 0x63, 0x65, 0x20, 0x69, 0x64, 0x00, 0x08, 0x00, 0x02, 0x00,
-    0x14, 0x00, 0x00, 0x00,
-];
-
-/// `ip netns list-id` with one nsid: one RTM_NEWNSID and NLMSG_DONE in one datagram.
-const DUMP_ONE: [u8; 48] = [
-    0x1c, 0x00, 0x00, 0x00, 0x58, 0x00, 0x02, 0x00, 0x96, 0x05, 0x04, 0x6b, 0x19, 0x16, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x00, 0x05, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00,
-    0x03, 0x00, 0x02, 0x00, 0x96, 0x05, 0x04, 0x6b, 0x19, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-];
-
-const CAPTURED: [&[u8]; 4] = [
-    &SET_NSID_USED,
-    &SET_PEER_HAS_NSID,
-    &DUMP_BAD_TARGET,
-    &DUMP_ONE,
-];
 
 // ---------------------------------------------------------------------------------------------
 // The parser on bytes.
@@ -312,7 +214,7 @@ fn mutate(rng: &mut Rng, buf: &mut Vec<u8>) {
 
 #[test]
 fn captured_replies_mutated() {
-    let mut rng = Rng::new(0x6e6c_6d75_7461_7465);
+    let mut rng = rng(0x6e6c_6d75_7461_7465);
     let mut seen = Seen::default();
     let mut datagrams = 0;
     // The captured replies as they are first: nothing malformed, what the unit tests say.
@@ -370,7 +272,7 @@ fn random_datagram(rng: &mut Rng) -> Vec<u8> {
 
 #[test]
 fn random_datagrams() {
-    let mut rng = Rng::new(0x6e6c_7261_6e64_6f6d);
+    let mut rng = rng(0x6e6c_7261_6e64_6f6d);
     let mut seen = Seen::default();
     let n = scaled(60_000);
     for _ in 0..n {
@@ -393,8 +295,9 @@ fn random_datagrams() {
 /// the route-netlink deserializer: an error or a message, never a panic.
 #[test]
 fn nsid_payloads_mutated() {
-    let mut rng = Rng::new(0x6e73_6964_7061_796c);
-    let base = &DUMP_ONE[..28];
+    let mut rng = rng(0x6e73_6964_7061_796c);
+    // The first message of the captured dump of one nsid (the last captured datagram).
+    let base = &CAPTURED[3][..28];
     let (mut ok, mut bad) = (0, 0);
     for _ in 0..scaled(60_000) {
         let mut buf = base.to_vec();
@@ -456,13 +359,12 @@ fn message(attributes: Vec<NsidAttribute>) -> NsidMessage {
 
 #[test]
 fn random_requests_to_the_kernel() {
-    if !netnest::rustix::process::geteuid().is_root() {
-        eprintln!("skipped: needs root for a private network namespace");
-        return;
+    if let Some(why) = netnest_testkit::needs_root() {
+        panic!("cannot run here: {why}");
     }
     let ns = NetNs::new().expect("a private network namespace");
     let peer = NetNs::new().expect("a peer namespace");
-    let mut rng = Rng::new(0x6e6c_6b65_726e_656c);
+    let mut rng = rng(0x6e6c_6b65_726e_656c);
     let (mut replies, mut errors, mut with_message) = (0usize, 0usize, 0usize);
     let requests = scaled(1_500);
     for i in 0..requests {

@@ -2,8 +2,8 @@
 //! namespace with a tmpfs on `/run` (netnest_testkit::main!), so `/run/netns` here is the test's own
 //! and nothing reaches the host.
 
+use netnest::ErrorKind;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -110,14 +110,14 @@ fn ip_added_namespace_opens_through_registry() {
     assert_eq!(link.trim(), ns.to_string());
     assert_eq!(reg.create(&n, CreateMode::CreateOrOpen).unwrap(), ns);
     reg.delete(&n).unwrap();
-    assert_eq!(reg.open(&n).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(*reg.open(&n).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
 fn create_modes() {
     let reg = own_registry();
     let n = name("modes");
     let e = reg.create(&n, CreateMode::OpenExisting).unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Open, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Open, ErrorKind::NotFound));
     assert!(reg.list().unwrap().is_empty(), "open-only must not create");
     let a = reg.create(&n, CreateMode::CreateOrOpen).unwrap();
     let b = reg.create(&n, CreateMode::CreateOrOpen).unwrap();
@@ -200,7 +200,10 @@ fn delete_keeps_namespace_alive_for_open_handle() {
     let sock = netnest::socket(&ns, AddressFamily::INET, SocketType::DGRAM, None).unwrap();
     assert_eq!(NetNs::of_socket(&sock).unwrap(), ns);
     let e = reg.delete(&n).unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Remove, ErrorKind::NotFound));
+    assert_eq!(
+        (e.op(), e.kind().clone()),
+        (Op::Remove, ErrorKind::NotFound)
+    );
 }
 
 fn attach_names_a_process_namespace() {
@@ -229,7 +232,7 @@ fn attach_to_missing_pid_leaves_nothing() {
     let e = reg.attach(&n, -1).unwrap_err();
     assert_eq!(e.op(), Op::Bind);
     assert_eq!(e.path(), Some(Path::new("/proc/-1/ns/net")));
-    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(*e.kind(), ErrorKind::NotFound);
     assert!(
         reg.list().unwrap().is_empty(),
         "the mount-point file must be removed"
@@ -277,7 +280,10 @@ fn missing_run_dir_lists_empty_and_entries_says_why() {
     let reg = Registry::new("/run/netnest-test-never-made");
     assert!(reg.list().unwrap().is_empty());
     let e = reg.entries().unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::ReadDir, ErrorKind::NotFound));
+    assert_eq!(
+        (e.op(), e.kind().clone()),
+        (Op::ReadDir, ErrorKind::NotFound)
+    );
     assert!(reg.identify(&NetNs::current().unwrap()).unwrap().is_empty());
 }
 
@@ -300,28 +306,25 @@ fn run_dir_is_one_shared_mount() {
     for n in &names {
         reg.add(n).unwrap();
     }
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    let dir = reg.dir().to_str().unwrap();
-    let dir_mounts: Vec<&str> = mountinfo
-        .lines()
-        .filter(|l| l.split(' ').nth(4) == Some(dir))
-        .collect();
+    let mounts = netnest_testkit::mountinfo::mounts();
+    let dir = reg.dir();
+    let dir_mounts: Vec<_> = mounts.iter().filter(|m| m.point == dir).collect();
     assert_eq!(dir_mounts.len(), 1, "{dir_mounts:?}");
-    assert!(dir_mounts[0].contains(" shared:"), "{}", dir_mounts[0]);
+    assert!(dir_mounts[0].is_shared(), "{:?}", dir_mounts[0]);
     for n in &names {
         let p = reg.path(n);
-        let count = mountinfo
-            .lines()
-            .filter(|l| l.split(' ').nth(4) == p.to_str() && l.contains(" - nsfs "))
+        let count = mounts
+            .iter()
+            .filter(|m| m.point == p && m.fstype == "nsfs")
             .count();
         assert_eq!(count, 1, "{p:?}");
         reg.delete(n).unwrap();
     }
-    let after = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let after = netnest_testkit::mountinfo::mounts();
     assert!(
         !after
-            .lines()
-            .any(|l| l.contains(" - nsfs ") && l.contains(dir)),
+            .iter()
+            .any(|m| m.fstype == "nsfs" && m.point.starts_with(dir)),
         "nsfs mounts left"
     );
 }
@@ -387,7 +390,7 @@ fn spawn_into_missing_command_is_a_spawn_error() {
     let e = Command::new("/nonexistent/netnest-test")
         .spawn_in(&ns)
         .unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Spawn, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Spawn, ErrorKind::NotFound));
 }
 
 fn many_spawns_from_many_threads_land_right() {
@@ -492,23 +495,12 @@ impl Drop for Cgroups {
 
 /// The mount point of the cgroup2 hierarchy and of one cgroup v1 hierarchy, if any.
 fn cgroup_roots() -> (Option<PathBuf>, Option<PathBuf>) {
-    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    let mut v2 = None;
-    let mut v1 = None;
-    for line in info.lines() {
-        let fields: Vec<&str> = line.split(' ').collect();
-        let Some(dash) = fields.iter().position(|f| *f == "-") else {
-            continue;
-        };
-        match fields[dash + 1] {
-            "cgroup2" if v2.is_none() => v2 = Some(PathBuf::from(fields[4])),
-            "cgroup" if v1.is_none() && fields[dash + 3].split(',').any(|o| o == "pids") => {
-                v1 = Some(PathBuf::from(fields[4]))
-            }
-            _ => {}
-        }
-    }
-    (v2, v1)
+    let mounts = netnest_testkit::mountinfo::mounts();
+    let v2 = mounts.iter().find(|m| m.fstype == "cgroup2");
+    let v1 = mounts
+        .iter()
+        .find(|m| m.fstype == "cgroup" && m.super_options.split(',').any(|o| o == "pids"));
+    (v2.map(|m| m.point.clone()), v1.map(|m| m.point.clone()))
 }
 
 fn container_found_through_cgroups() {
@@ -586,18 +578,19 @@ fn container_found_through_cgroups() {
     }
     let e = NetNs::from_container("fa").unwrap_err();
     assert_eq!(e.op(), Op::FindContainer);
-    let inner = e
-        .io_error()
-        .get_ref()
-        .unwrap()
-        .downcast_ref::<netnest::ContainerError>()
-        .unwrap();
     assert_eq!(
-        inner,
-        &netnest::ContainerError::Ambiguous("fa".into(), vec![x.clone(), y.clone()])
+        e.kind(),
+        &ErrorKind::Container(netnest::ContainerError::Ambiguous(
+            "fa".into(),
+            vec![x.clone(), y.clone()]
+        ))
     );
     let e = NetNs::from_container("0123456789ab").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::Container(netnest::ContainerError::NotFound("0123456789ab".into()))
+    );
+    assert_eq!(e.io_error().kind(), std::io::ErrorKind::NotFound);
     drop(cg);
     assert!(!v2.join(&top).exists(), "cgroups left behind");
 }

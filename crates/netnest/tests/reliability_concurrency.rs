@@ -1,4 +1,4 @@
-//! Reliability, concurrency (issue 7): many processes and threads creating, opening and deleting
+//! Reliability, concurrency: many processes and threads creating, opening and deleting
 //! overlapping names in one registry at once, starting on a run directory that does not exist yet
 //! (the race of Debian bug 949235); and netnest and `ip netns` working on `/run/netns` at once.
 //!

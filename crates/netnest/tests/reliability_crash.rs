@@ -1,4 +1,4 @@
-//! Reliability, crashes at the library level (issue 7): a worker process running add, attach,
+//! Reliability, crashes at the library level: a worker process running add, attach,
 //! delete and prune in a loop is killed with SIGKILL at random points, again and again. After
 //! every kill the run directory must be in a state the next operation handles: live namespaces,
 //! each mounted once, and at worst stale mode-0 files (never a file mounted twice, never the

@@ -1,4 +1,4 @@
-//! Reliability, hostile input (issue 7): arbitrary bytes as names, and symlinks planted in the run
+//! Reliability, hostile input: arbitrary bytes as names, and symlinks planted in the run
 //! directory.
 //!
 //! * Names: a property test with a hand-rolled generator (fixed seed, `NETNEST_STRESS_SEED` to
@@ -27,7 +27,7 @@ use netnest::{CreateMode, EntryState, ExecEnv, InvalidName, Name, NetNs, Op, Reg
 use netnest_testkit::TempRunDir;
 use reliability_support::{figures, mounts, os, scaled, seed, tree, Mount, Rng};
 
-/// iproute2 6.1's rule (`invalid_name`), written from the spec, plus NUL (a C string cannot hold
+/// iproute2 6.1's rule (`invalid_name`), written from `docs/ip-netns-behaviour.md`, plus NUL (a C string cannot hold
 /// one; a file name cannot either).
 fn iproute2_accepts(b: &[u8]) -> bool {
     !b.is_empty()
@@ -325,7 +325,7 @@ fn planted_symlinks_never_lead_outside() {
         });
         match (&created, &opened) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "create {l}"),
-            (Err(e), Err(o)) if o.kind() == ErrorKind::NotFound => assert_eq!(
+            (Err(e), Err(o)) if o.io_error().kind() == ErrorKind::NotFound => assert_eq!(
                 (e.op(), e.raw_os_error()),
                 (Op::CreateFile, Some(libc::EEXIST)),
                 "create {l}"
@@ -384,7 +384,7 @@ fn planted_symlinks_never_lead_outside() {
 }
 
 /// The oracle of the test above catches the bug it guards against: iproute2 6.1's delete follows
-/// a planted symlink and detaches the mount it points to (spec §4.1 #9); netnest's does not.
+/// a planted symlink and detaches the mount it points to (a 6.1 bug: docs/ip-netns-behaviour.md); netnest's does not.
 fn ip_delete_follows_a_planted_symlink_and_netnest_does_not() {
     let tmp = TempRunDir::new("symlink-ip");
     let reg = Registry::default();
@@ -416,8 +416,88 @@ fn ip_delete_follows_a_planted_symlink_and_netnest_does_not() {
     reg.delete(&Name::new("rel-anchor").unwrap()).unwrap();
 }
 
+/// A FIFO, a socket and a device node where names should be: nothing in the library opens them
+/// for real, so nothing blocks (a plain `open` of the FIFO waits for a writer for ever). Each
+/// call runs under a time limit, so a regression fails rather than hangs.
+fn fifo_socket_and_device_entries_never_block() {
+    let tmp = TempRunDir::new("special");
+    let dir = tmp.path().join("netns");
+    let reg = Registry::new(&dir);
+    let live = reg.add(&Name::new("live").unwrap()).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        dir.join("fifo"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        dir.join("dev"),
+        rustix::fs::FileType::CharacterDevice,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        rustix::fs::makedev(1, 3),
+    )
+    .unwrap();
+    let _sock = std::os::unix::net::UnixListener::bind(dir.join("sock")).unwrap();
+    let errno = |r: netnest::Result<()>| r.map_err(|e| (e.op(), e.raw_os_error().unwrap()));
+    for (name, open_as, pids_as) in [
+        ("fifo", Err((Op::NotANamespace, libc::EINVAL)), Ok(())),
+        ("dev", Err((Op::NotANamespace, libc::EINVAL)), Ok(())),
+        (
+            "sock",
+            Err((Op::Open, libc::ENXIO)),
+            Err((Op::Open, libc::ENXIO)),
+        ),
+    ] {
+        let (r, n) = (reg.clone(), Name::new(name).unwrap());
+        let what = format!("Registry::open of a {name}");
+        assert_eq!(
+            within(10, &what, move || errno(r.open(&n).map(drop))),
+            open_as,
+            "{what}"
+        );
+        let path = dir.join(name);
+        let what = format!("NetNs::from_path of a {name}");
+        let got = within(10, &what, move || errno(NetNs::from_path(path).map(drop)));
+        assert_eq!(got, open_as, "{what}");
+        let (r, n) = (reg.clone(), Name::new(name).unwrap());
+        let what = format!("Registry::pids of a {name}");
+        let got = within(10, &what, move || r.pids(&n).map(|p| assert!(p.is_empty())));
+        assert_eq!(errno(got), pids_as, "{what}");
+        let r = reg.clone();
+        let what = format!("Unchecked::open_file of a {name}");
+        let got = within(10, &what, move || {
+            errno(
+                r.unchecked()
+                    .open_file(std::ffi::OsStr::new(name))
+                    .map(drop),
+            )
+        });
+        let opens = if name == "sock" {
+            Err((Op::Open, libc::ENXIO))
+        } else {
+            Ok(())
+        };
+        assert_eq!(got, opens, "{what}");
+    }
+    let r = reg.clone();
+    let entries = within(10, "Registry::list", move || r.list().unwrap());
+    let live_ones: Vec<_> = entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Namespace(_)))
+        .map(|e| e.name.clone())
+        .collect();
+    assert_eq!(live_ones, vec![OsString::from("live")]);
+    let r = reg.clone();
+    let names = within(10, "Registry::identify", move || r.identify(&live).unwrap());
+    assert_eq!(names, vec![OsString::from("live")]);
+}
+
 netnest_testkit::main!(
     names_follow_iproute2_rule_and_stay_in_the_run_dir,
+    fifo_socket_and_device_entries_never_block,
     planted_symlinks_never_lead_outside,
     ip_delete_follows_a_planted_symlink_and_netnest_does_not,
 );

@@ -1,4 +1,4 @@
-//! Reliability, leaks and thread safety (issue 7):
+//! Reliability, leaks and thread safety:
 //!
 //! * tens of thousands of operations (handles, `run`, `socket`, enter guards, add/delete in a
 //!   private registry, new namespaces) leave the fd count exactly flat and the resident memory

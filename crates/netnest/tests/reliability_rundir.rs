@@ -1,4 +1,4 @@
-//! Reliability, run directory states (issue 7): missing, a regular file, read-only, on a full
+//! Reliability, run directory states: missing, a regular file, read-only, on a full
 //! filesystem, holding a stale mode-0 file, a symlink, under a shared `/run`. Every operation
 //! fails with a clear error that names the step (`Op`) and keeps the errno, and nothing half-made
 //! is left. The whole binary runs in the test kit's sandbox.
@@ -382,7 +382,7 @@ fn stale_mode0_file_is_handled_as_iproute2() {
 }
 
 /// systemd makes `/run` a shared mount. iproute2 6.1 then gets two nsfs mounts per name (spec
-/// §2.3); netnest makes the run directory private before shared (iproute2 7.0's fix): one.
+/// section "add and attach"); netnest makes the run directory private before shared (iproute2 7.0's fix): one.
 fn run_dir_under_a_shared_parent_gets_one_mount_per_name() {
     let tmp = TempRunDir::new("rd-shared");
     let parent = tmp.path().join("run");
@@ -431,8 +431,70 @@ fn run_dir_under_a_shared_parent_gets_one_mount_per_name() {
     );
 }
 
+/// The next change from `watch`, or a failure after 10 s (a watch that misses an event must fail
+/// the test, not hang it).
+fn next_change(rx: &std::sync::mpsc::Receiver<netnest::Change>) -> netnest::Change {
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("no change reported within 10 s")
+}
+
+/// `Registry::watch`: names added and removed; the run directory removed and made again (watched
+/// again, its entries reported); the kernel's queue overflowing (a [`Change::Overflow`], then the
+/// difference, so that replaying the changes gives what is in the directory).
+fn watch_reports_names_across_a_new_directory_and_an_overflow() {
+    use netnest::Change;
+    let tmp = TempRunDir::new("watch");
+    let dir = tmp.path().join("netns");
+    let reg = Registry::new(&dir);
+    let watch = reg.watch().unwrap();
+    assert!(dir.is_dir(), "watch makes the run directory");
+    // The watch is read on a thread, paused on demand so the queue can overflow.
+    let (tx, rx) = std::sync::mpsc::sync_channel(0);
+    std::thread::spawn(move || {
+        for change in watch {
+            if tx.send(change.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let n = |s: &str| Name::new(s).unwrap();
+    let os = |s: &str| OsString::from(s);
+    reg.add(&n("a")).unwrap();
+    assert_eq!(next_change(&rx), Change::Added(os("a")));
+    reg.delete(&n("a")).unwrap();
+    assert_eq!(next_change(&rx), Change::Removed(os("a")));
+    // Removed (it is a mount point since the add) and made again by the next add.
+    unmount(&dir, UnmountFlags::DETACH).unwrap();
+    std::fs::remove_dir(&dir).unwrap();
+    reg.add(&n("b")).unwrap();
+    assert_eq!(next_change(&rx), Change::Added(os("b")));
+    // 20 000 files come and go while the reader waits in `send` (the kernel queues 16 384).
+    for i in 0..20_000 {
+        std::fs::write(dir.join(format!("f{i}")), b"").unwrap();
+    }
+    for i in 0..20_000 {
+        std::fs::remove_file(dir.join(format!("f{i}"))).unwrap();
+    }
+    std::fs::write(dir.join("kept"), b"").unwrap();
+    let mut names = std::collections::BTreeSet::from([os("b")]);
+    let mut overflows = 0;
+    while names != std::collections::BTreeSet::from([os("b"), os("kept")]) || overflows == 0 {
+        match next_change(&rx) {
+            Change::Added(name) => assert!(names.insert(name), "added twice"),
+            Change::Removed(name) => assert!(names.remove(&name), "removed when absent"),
+            Change::Overflow => overflows += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(overflows, 1);
+    std::fs::remove_file(dir.join("kept")).unwrap();
+    assert_eq!(next_change(&rx), Change::Removed(os("kept")));
+    reg.delete(&n("b")).unwrap();
+}
+
 netnest_testkit::main!(
     missing_run_dir,
+    watch_reports_names_across_a_new_directory_and_an_overflow,
     run_dir_is_a_regular_file,
     run_dir_is_a_symlink,
     run_dir_on_a_read_only_filesystem,

@@ -1,8 +1,8 @@
 //! The lab against what it replaces, at 200 nodes: `netnest lab up FILE` + `netnest lab down
 //! NAME`, against the equivalent shell script of `ip` commands (one process per step) and against
 //! the `ip -batch` script, for a star around a bridge and for a chain of routers. The topology
-//! file and both scripts come from the lab crate's generator (`netnest_lab::generate`,
-//! `netnest_lab::script`), so the three build exactly the same thing.
+//! file and both scripts come from the lab crate's generator (`netnest_bench::generate`,
+//! `netnest_bench::script`), so the three build exactly the same thing.
 //!
 //! HOOK: the group runs when the `netnest` binary under test knows `lab` (probed with
 //! `netnest lab status`); with a binary that does not, it is reported as skipped.
@@ -100,11 +100,11 @@ pub fn run(env: &Env, out: &mut Vec<Case>) {
 /// Writes `NAME.toml`, `NAME-ip.sh`, `NAME-ip-down.sh`, `NAME-batch.sh`, `NAME-batch-down.sh`.
 fn generate(shape: &str, nodes: usize, name: &str, dir: &Path) -> Result<(), String> {
     let t = match shape {
-        "star" => netnest_lab::generate::star(name, nodes),
-        _ => netnest_lab::generate::chain(name, nodes.max(2)),
+        "star" => netnest_bench::generate::star(name, nodes),
+        _ => netnest_bench::generate::chain(name, nodes.max(2)),
     };
-    let ip = netnest_lab::script::ip_script(&t);
-    let batch = netnest_lab::script::ip_batch_script(&t);
+    let ip = netnest_bench::script::ip_script(&t);
+    let batch = netnest_bench::script::ip_batch_script(&t);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     for (suffix, text) in [
         (".toml", t.to_toml()),

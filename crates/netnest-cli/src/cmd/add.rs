@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use netnest::Name;
 
-use super::{unchecked, Ctx, Status};
+use super::{Ctx, Status};
 use crate::messages::{self, Source};
 
 /// Creates the namespace. Unlike `ip -all netns add` 6.1, a failure removes only this name's
@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let added = match Name::new(name) {
         Ok(name) => ctx.registry.add(&name).map(drop),
         // Only with -all, which skips the name check.
-        Err(_) => unchecked::add(ctx, name, Source::New),
+        Err(_) => ctx.registry.unchecked().add(name).map(drop),
     };
     match added {
         Ok(()) => Status::Ok,

@@ -11,7 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use netnest::Name;
 
-use super::{unchecked, Ctx, Status};
+use super::{Ctx, Status};
 use crate::args::parse_s32;
 use crate::messages::{self, Source};
 
@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let attached = match Name::new(name) {
         Ok(name) => ctx.registry.attach(&name, pid),
         // Only with -all, which skips the name check.
-        Err(_) => unchecked::add(ctx, name, Source::Pid(pid)),
+        Err(_) => ctx.registry.unchecked().attach(name, pid),
     };
     match attached {
         Ok(()) => Status::Ok,
@@ -75,12 +75,8 @@ fn container(ctx: &mut Ctx, name: &OsString, id: &[u8]) -> Status {
 
 /// The reason a container lookup failed, without the library's generic prefix.
 fn container_text(e: &netnest::Error) -> String {
-    match e
-        .io_error()
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<netnest::ContainerError>())
-    {
-        Some(inner) => inner.to_string(),
-        None => crate::errno::io_text(e.io_error()),
+    match e.kind() {
+        netnest::ErrorKind::Container(inner) => inner.to_string(),
+        _ => crate::errno::io_text(e.io_error()),
     }
 }

@@ -10,11 +10,11 @@
 //! batch a second time; and the cgroup mounts under `/sys/fs/cgroup` are kept (see
 //! [`netnest::ExecEnv`]).
 
+use netnest::ErrorKind;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 
-use netnest::Name;
+use netnest::{Name, Registry};
 
 use super::{switch, Ctx, Status};
 use crate::errno;
@@ -44,16 +44,29 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         messages::invalid_name(name.as_bytes());
         return Status::Exit(255);
     };
+    let registry = ctx.registry.clone();
+    in_namespace(ctx, &registry, &name, command)
+}
+
+/// Runs `command` in the exec environment of `name` in `registry`: this process becomes the
+/// command (so its exit status is the command's), or in batch mode a child does and is waited
+/// for. Shared with `lab exec`, so both report failures with the same texts.
+pub fn in_namespace(
+    ctx: &mut Ctx,
+    registry: &Registry,
+    name: &Name,
+    command: &[OsString],
+) -> Status {
     ctx.out.flush();
     if ctx.in_batch {
-        return match in_child(ctx, &name, command) {
+        return match in_child(registry, name, command) {
             Some(Ended::Exited(0)) => Status::Ok,
             Some(Ended::Exited(_)) => Status::FAILED,
             // ip exit(1)s when a batch child is killed by a signal, even with -force.
             Some(Ended::Signaled) | None => Status::Exit(1),
         };
     }
-    if !enter(ctx, &name) {
+    if !switch::netns_switch(registry, name.as_bytes()) {
         return Status::Exit(255);
     }
     exec_failed(command)
@@ -68,7 +81,7 @@ fn all(ctx: &mut Ctx, command: &[OsString]) -> Status {
     }
     let names = match ctx.registry.names() {
         Ok(names) => names,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Status::Ok,
+        Err(e) if *e.kind() == ErrorKind::NotFound => return Status::Ok,
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
             return Status::FAILED;
@@ -81,7 +94,7 @@ fn all(ctx: &mut Ctx, command: &[OsString]) -> Status {
         ctx.out.flush();
         // A directory entry is always a valid name: not empty, no '/', not '.' or '..'.
         let Ok(name) = Name::new(name) else { continue };
-        match in_child(ctx, &name, command) {
+        match in_child(&ctx.registry, &name, command) {
             Some(Ended::Exited(_)) => {}
             // As ip: a child killed by a signal ends the loop with rc 1.
             Some(Ended::Signaled) | None => return Status::Exit(1),
@@ -92,14 +105,14 @@ fn all(ctx: &mut Ctx, command: &[OsString]) -> Status {
 
 /// Runs `command` in `name`'s environment in a child process and waits for it. `None` if the fork
 /// or the wait failed (already reported).
-fn in_child(ctx: &mut Ctx, name: &Name, command: &[OsString]) -> Option<Ended> {
+fn in_child(registry: &Registry, name: &Name, command: &[OsString]) -> Option<Ended> {
     match sys::fork() {
         Err(e) => {
             print(&[b"fork: ", errno::io_text(&e).as_bytes()]);
             None
         }
         Ok(Forked::Child) => {
-            if !enter(ctx, name) {
+            if !switch::netns_switch(registry, name.as_bytes()) {
                 sys::exit_now(SETUP_FAILED);
             }
             exec_failed(command)
@@ -112,11 +125,6 @@ fn in_child(ctx: &mut Ctx, name: &Name, command: &[OsString]) -> Option<Ended> {
             }
         },
     }
-}
-
-/// Moves this process into `name`'s exec environment (see [`switch::netns_switch`]).
-fn enter(ctx: &Ctx, name: &Name) -> bool {
-    switch::netns_switch(&ctx.registry, name.as_bytes())
 }
 
 /// `execvp`s `command`; on failure prints `exec of "%s" failed: %s` and ends the process with 1.

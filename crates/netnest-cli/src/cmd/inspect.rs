@@ -10,19 +10,27 @@
 //! ```
 //!
 //! `-j`: `{"name":…,"id":5,"pids":[…],"links":[{"ifname":…,"index":…,"kind":…,"mtu":…,
-//! "operstate":…,"up":…,"master":…,"address":…,"addresses":["10.0.1.2/24",…]}]}`.
+//! "operstate":…,"up":…,"master":…,"address":…,"addresses":["10.0.1.2/24",…]}]}`, escaped as
+//! JSON requires (a name with control bytes or invalid UTF-8 still gives valid JSON).
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
-use netnest::netlink::{Address, Link};
+use netnest::netlink::{Address, Link, Socket};
 use netnest::{IpRoute, Name};
 
-use super::nsids::{self, Lookup};
 use super::{Ctx, Status};
-use crate::messages;
-use crate::output::{escape_json, Format};
+use crate::output::json::{Escape, Writer};
+use crate::output::{Format, Stdout};
+use crate::{hints, messages};
+
+/// What to do next after a failure on `name`.
+fn hint(name: &[u8], errno: Option<i32>) {
+    if let Some(next) = hints::namespace("netnest inspect", name, errno) {
+        messages::say(&next);
+    }
+}
 
 /// Gathers and prints.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
@@ -38,15 +46,17 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(ns) => ns,
         Err(e) => {
             messages::cannot_open_named(name.as_bytes(), &e);
+            hint(name.as_bytes(), e.raw_os_error());
             return Status::FAILED;
         }
     };
-    let id = match nsids::socket(false) {
-        Ok(mut sock) => match nsids::lookup_all(ctx, &mut sock, std::slice::from_ref(word)).pop() {
-            Some(Lookup::Id(id)) => id,
-            _ => None,
-        },
-        Err(status) => return status,
+    // The nsid here, as `list` shows it (a kernel refusal is printed as `list` prints it).
+    let id = match Socket::open().and_then(|mut sock| sock.nsid_of(&ns)) {
+        Ok(id) => id,
+        Err(e) => {
+            messages::netlink_talk(&e);
+            None
+        }
     };
     let pids = ctx.registry.pids(&name).unwrap_or_default();
     let (links, addresses) =
@@ -54,16 +64,32 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(found) => found,
             Err(e) => {
                 messages::netlink_talk(&e);
+                hint(name.as_bytes(), e.raw_os_error());
                 return Status::Fail(2);
             }
         };
-    let text = match ctx.format() {
-        Format::Plain => plain(name.as_bytes(), id, &pids, &links, &addresses),
-        Format::Json { pretty } => json(name.as_bytes(), id, &pids, &links, &addresses, pretty),
+    let view = View {
+        name: name.as_bytes(),
+        id,
+        pids: &pids,
+        links: &links,
+        addresses: &addresses,
     };
-    ctx.out.write(&text);
+    match ctx.format() {
+        Format::Plain => ctx.out.write(&plain(&view)),
+        Format::Json { pretty } => json(&mut ctx.out, &view, pretty),
+    }
     ctx.out.flush();
     Status::Ok
+}
+
+/// What `inspect` found.
+struct View<'a> {
+    name: &'a [u8],
+    id: Option<i32>,
+    pids: &'a [u32],
+    links: &'a [Link],
+    addresses: &'a [Address],
 }
 
 fn addresses_of<'a>(link: &Link, all: &'a [Address]) -> impl Iterator<Item = String> + 'a {
@@ -77,25 +103,19 @@ fn state(link: &Link) -> String {
     format!("{:?}", link.state).to_uppercase()
 }
 
-fn plain(
-    name: &[u8],
-    id: Option<i32>,
-    pids: &[u32],
-    links: &[Link],
-    addresses: &[Address],
-) -> Vec<u8> {
-    let mut out = name.to_vec();
-    if let Some(id) = id {
+fn plain(view: &View<'_>) -> Vec<u8> {
+    let mut out = view.name.to_vec();
+    if let Some(id) = view.id {
         out.extend_from_slice(format!(" (id: {id})").as_bytes());
     }
     out.push(b'\n');
     let mut text = String::from("pids");
-    for pid in pids {
+    for pid in view.pids {
         let _ = write!(text, " {pid}");
     }
     text.push('\n');
-    for link in links {
-        let addrs: Vec<String> = addresses_of(link, addresses).collect();
+    for link in view.links {
+        let addrs: Vec<String> = addresses_of(link, view.addresses).collect();
         let _ = writeln!(
             text,
             "{:<16} {:<14} {}",
@@ -108,62 +128,55 @@ fn plain(
     out
 }
 
-fn json(
-    name: &[u8],
-    id: Option<i32>,
-    pids: &[u32],
-    links: &[Link],
-    addresses: &[Address],
-    pretty: bool,
-) -> Vec<u8> {
-    let (nl, ind) = if pretty { ("\n", "    ") } else { ("", "") };
-    let sep = if pretty { ": " } else { ":" };
-    let mut out = Vec::new();
-    out.extend_from_slice(format!("{{{nl}{ind}\"name\"{sep}\"").as_bytes());
-    escape_json(name, |part| out.extend_from_slice(part));
-    out.push(b'"');
-    if let Some(id) = id {
-        out.extend_from_slice(format!(",{nl}{ind}\"id\"{sep}{id}").as_bytes());
+/// `{"name":…,"id":…,"pids":[…],"links":[{…}]}`, escaped as JSON requires.
+fn json(out: &mut Stdout, view: &View<'_>, pretty: bool) {
+    let mut w = Writer::new(out, pretty, Escape::Json);
+    w.start_object();
+    w.string_field("name", view.name);
+    if let Some(id) = view.id {
+        w.int_field("id", i64::from(id));
     }
-    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
-    out.extend_from_slice(format!(",{nl}{ind}\"pids\"{sep}[{}]", pids.join(",")).as_bytes());
-    out.extend_from_slice(format!(",{nl}{ind}\"links\"{sep}[").as_bytes());
-    for (i, link) in links.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let mut fields = vec![
-            format!("\"ifname\"{sep}\"{}\"", quoted(link.name.as_bytes())),
-            format!("\"index\"{sep}{}", link.index),
-        ];
-        if let Some(kind) = &link.kind {
-            fields.push(format!("\"kind\"{sep}\"{kind}\""));
-        }
-        if let Some(mtu) = link.mtu {
-            fields.push(format!("\"mtu\"{sep}{mtu}"));
-        }
-        fields.push(format!("\"operstate\"{sep}\"{}\"", state(link)));
-        fields.push(format!("\"up\"{sep}{}", link.up));
-        if let Some(master) = link.master {
-            fields.push(format!("\"master\"{sep}{master}"));
-        }
-        if let Some(mac) = &link.mac {
-            let mac: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
-            fields.push(format!("\"address\"{sep}\"{}\"", mac.join(":")));
-        }
-        let addrs: Vec<String> = addresses_of(link, addresses)
-            .map(|a| format!("\"{a}\""))
-            .collect();
-        fields.push(format!("\"addresses\"{sep}[{}]", addrs.join(",")));
-        out.extend_from_slice(format!("{{{}}}", fields.join(",")).as_bytes());
+    w.key("pids");
+    w.start_array();
+    for &pid in view.pids {
+        w.uint(u64::from(pid));
     }
-    out.extend_from_slice(format!("]{nl}}}\n").as_bytes());
-    out
+    w.end_array();
+    w.key("links");
+    w.start_array();
+    for link in view.links {
+        json_link(&mut w, link, view.addresses);
+    }
+    w.end_array();
+    w.end_object();
+    let out = w.stdout();
+    out.write(b"\n");
 }
 
-/// `bytes` escaped for a JSON string, as iproute2 escapes.
-fn quoted(bytes: &[u8]) -> String {
-    let mut out = Vec::new();
-    escape_json(bytes, |part| out.extend_from_slice(part));
-    String::from_utf8_lossy(&out).into_owned()
+fn json_link(w: &mut Writer<'_>, link: &Link, addresses: &[Address]) {
+    w.start_object();
+    w.string_field("ifname", link.name.as_bytes());
+    w.int_field("index", i64::from(link.index));
+    if let Some(kind) = &link.kind {
+        w.string_field("kind", kind.as_bytes());
+    }
+    if let Some(mtu) = link.mtu {
+        w.int_field("mtu", i64::from(mtu));
+    }
+    w.string_field("operstate", state(link).as_bytes());
+    w.bool_field("up", link.up);
+    if let Some(master) = link.master {
+        w.int_field("master", i64::from(master));
+    }
+    if let Some(mac) = &link.mac {
+        let mac: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
+        w.string_field("address", mac.join(":").as_bytes());
+    }
+    w.key("addresses");
+    w.start_array();
+    for address in addresses_of(link, addresses) {
+        w.string(address.as_bytes());
+    }
+    w.end_array();
+    w.end_object();
 }

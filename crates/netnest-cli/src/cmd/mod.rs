@@ -10,7 +10,7 @@ mod exec;
 mod help;
 mod identify;
 mod inspect;
-mod lab;
+pub(crate) mod lab;
 mod list;
 mod list_id;
 mod monitor;
@@ -19,7 +19,6 @@ mod pids;
 mod prune;
 mod set;
 pub mod switch;
-mod unchecked;
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 
 use netnest::Name;
 
-use super::{unchecked, Ctx, Status};
+use super::{Ctx, Status};
 use crate::messages;
 
 /// Prints one pid a line (thread-group leaders only). A stale entry matches no process.
@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let pids = match Name::new(name) {
         Ok(name) => ctx.registry.pids(&name),
         // Only with -all, which skips the name check.
-        Err(_) => unchecked::pids(ctx, name),
+        Err(_) => ctx.registry.unchecked().pids(name),
     };
     match pids {
         Ok(pids) => {

@@ -1,14 +1,15 @@
 //! `netnest prune`: removes the stale entries of the run directory, the empty mode-0 files that an
 //! interrupted `add`, `attach` or `delete` (of netnest or `ip netns`) leaves, and nothing else
 //! (see [`netnest::Registry::prune`]). Not in `ip netns`. Prints each removed name, one per line
-//! (`-j`: `[{"name":…}]`); a missing run directory has nothing to prune.
+//! (`-j`: `[{"name":…}]`, escaped as JSON requires); a missing run directory has nothing to
+//! prune.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use super::{Ctx, Status};
-use crate::messages;
 use crate::output::Printer;
+use crate::{hints, messages};
 
 /// Prunes, prints what went.
 pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
@@ -17,17 +18,22 @@ pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
         // A stale file that could not be removed is named as `delete` names it; anything else
         // is the directory that could not be read, as for `-all delete`.
         Err(e) if e.op() == netnest::Op::Remove => {
-            let name = e.path().and_then(|p| p.file_name()).unwrap_or_default();
-            messages::delete_failed(ctx.dir(), name.as_bytes(), &e);
+            messages::delete_failed(&e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
     };
     let format = ctx.format();
-    let mut out = Printer::new(&mut ctx.out, format);
+    let mut out = Printer::extension(&mut ctx.out, format);
     for name in &pruned {
         out.open();
         out.string("name", name.as_bytes());

@@ -3,6 +3,7 @@
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 
 use super::{nsids, Ctx, Status};
 use crate::args::parse_s32;
@@ -34,18 +35,11 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Some(id) => Some(id),
         }
     };
-    let mut path = ctx.registry.dir().as_os_str().to_owned();
-    path.push("/");
-    path.push(name);
-    // Any file will do for the kernel to judge (a stale one gets its extack), as in ip.
-    let file = match netnest::rustix::fs::open(
-        &path,
-        netnest::rustix::fs::OFlags::RDONLY | netnest::rustix::fs::OFlags::CLOEXEC,
-        netnest::rustix::fs::Mode::empty(),
-    ) {
+    // Any file will do for the kernel to judge (a stale one gets its extack), as in ip; a FIFO
+    // or a device is opened without blocking, where ip can hang.
+    let file = match ctx.registry.unchecked().open_file(name) {
         Ok(file) => file,
         Err(e) => {
-            let e = netnest::Error::new(netnest::Op::Open, None, e.into());
             messages::cannot_open_named(name.as_bytes(), &e);
             return Status::FAILED;
         }
@@ -53,12 +47,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     // ip then opens the namespace a second time for the request, and a name with a `/` (reachable
     // with -all, which skips the name check) as a path of its own: if that fails, rc 1, silently.
     let file = if name.as_bytes().contains(&b'/') {
-        match netnest::rustix::fs::open(
-            name.as_os_str(),
-            netnest::rustix::fs::OFlags::RDONLY | netnest::rustix::fs::OFlags::CLOEXEC,
-            netnest::rustix::fs::Mode::empty(),
-        ) {
-            Ok(file) => file,
+        match open_relative(name) {
+            Ok(file) => file.into(),
             Err(_) => return Status::FAILED,
         }
     } else {
@@ -75,4 +65,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Status::Fail(2)
         }
     }
+}
+
+/// `name` as a path of its own (relative to the working directory), opened without blocking.
+fn open_relative(name: &OsString) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(name)
 }

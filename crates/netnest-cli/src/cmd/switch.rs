@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use netnest::{ExecEnv, ExecStep, NetNs, Op, Registry, NETNS_ETC_DIR};
+use netnest::{ExecEnv, ExecStep, Op, Registry, NETNS_ETC_DIR};
 
 use crate::errno;
 use crate::messages;
@@ -16,10 +16,7 @@ use crate::output::error as print;
 /// `-n ''` opens the run directory itself and fails as `ip`'s does). Prints `ip`'s message and
 /// returns false if a step fails; `/etc` binds that fail are reported and skipped.
 pub fn netns_switch(registry: &Registry, name: &[u8]) -> bool {
-    let mut path = registry.dir().as_os_str().to_owned();
-    path.push("/");
-    path.push(OsStr::from_bytes(name));
-    let ns = match NetNs::from_path(&path) {
+    let ns = match registry.unchecked().open(OsStr::from_bytes(name)) {
         Ok(ns) => ns,
         Err(e) if e.op() == Op::Open => {
             messages::cannot_open_named(name, &e);

@@ -1,4 +1,4 @@
-//! `add NAME` (spec §2.3).
+//! `add NAME` (docs/ip-netns-behaviour.md, "add and attach").
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! `-all delete` (spec §2.4); its failure cases are in `departures`.
+//! `-all delete` (docs/ip-netns-behaviour.md, "delete"); its failure cases are in `departures`.
 
 use super::*;
 

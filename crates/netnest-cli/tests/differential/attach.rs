@@ -1,4 +1,4 @@
-//! `attach NAME PID` (spec §2.3).
+//! `attach NAME PID` (docs/ip-netns-behaviour.md, "add and attach").
 
 use super::*;
 

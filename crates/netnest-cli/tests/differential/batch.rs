@@ -1,4 +1,4 @@
-//! `-batch FILE`, `-batch -` and `-force` (spec §2.10).
+//! `-batch FILE`, `-batch -` and `-force` (docs/ip-netns-behaviour.md, "Batch mode").
 
 use super::*;
 

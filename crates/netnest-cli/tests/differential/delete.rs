@@ -1,4 +1,4 @@
-//! `delete NAME` (spec §2.4).
+//! `delete NAME` (docs/ip-netns-behaviour.md, "delete").
 
 use super::*;
 

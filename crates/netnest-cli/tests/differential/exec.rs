@@ -1,4 +1,4 @@
-//! `exec NAME cmd…` and `-all exec cmd…` (spec §2.6), and `exec` in batch mode (§2.10).
+//! `exec NAME cmd…` and `-all exec cmd…` (docs/ip-netns-behaviour.md, "exec"), and `exec` in batch mode (section "Batch mode").
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! `help`, unknown commands and options (spec §1.1, §1.4).
+//! `help`, unknown commands and options (docs/ip-netns-behaviour.md, "Global options" and "Names and subcommands").
 
 use super::*;
 
@@ -67,4 +67,13 @@ fn unknown_long_option_is_named_with_one_dash() {
     sc().opt("--x")
         .arg("list")
         .expect(Expect::code(255).stderr("Option \"-x\" is unknown, try \"ip -help\".\n"));
+}
+
+/// `-h` is `-human` (the first option it abbreviates), ignored, as in ip: not help.
+#[test]
+fn dash_h_is_human_not_help() {
+    sc().setup("ip netns add a")
+        .opt("-h")
+        .arg("list")
+        .expect(Expect::ok().stdout("a\n"));
 }

@@ -1,4 +1,4 @@
-//! `identify [PID]` (spec §2.8).
+//! `identify [PID]` (docs/ip-netns-behaviour.md, "identify").
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! `list-id [target-nsid N] [nsid M]` (spec §2.2): the dump, the single query, `print_nsid`'s
+//! `list-id [target-nsid N] [nsid M]` (docs/ip-netns-behaviour.md, "list-id"): the dump, the single query, `print_nsid`'s
 //! bytes (trailing space, `unassigned`, JSON without unassigned ids), names from `ip`'s cache and
 //! rescans, the argument errors, and the two deliberate differences (no `(null)`, right names
 //! with a target).
@@ -341,7 +341,7 @@ fn negative_values_are_named() {
 }
 
 /// With a target, ip looks the target-relative id up in the current table when the peer has no
-/// id here, and prints the name of another namespace (spec §2.2, "wrong-name bug"): here b, whose
+/// id here, and prints the name of another namespace (docs/ip-netns-behaviour.md, "list-id"): here b, whose
 /// id here is 9, for c, whose id in a is 9. netnest finds c in a's own table (and prints the
 /// stale entry's error where ip's rescan prints it).
 #[test]

@@ -1,4 +1,4 @@
-//! `monitor` (spec §2.11): `add NAME` / `delete NAME` for each entry created in or removed from
+//! `monitor` (docs/ip-netns-behaviour.md, "monitor"): `add NAME` / `delete NAME` for each entry created in or removed from
 //! `/run/netns`.
 //!
 //! The monitor never ends, so each scenario runs it through a wrapper shell: the monitor starts in
@@ -37,7 +37,7 @@ kill "$pid"; wait
 cat $out
 "#;
 
-/// The changes of spec §2.11: add, attach, touch, mkdir, rmdir, rm, del, del, add, del.
+/// The changes of docs/ip-netns-behaviour.md, "monitor": add, attach, touch, mkdir, rmdir, rm, del, del, add, del.
 const EVENTS: &str = r#"
 ip netns add m1
 unshare --net sleep 3600 & s=$!

@@ -1,4 +1,4 @@
-//! Name validation (spec §1.4) and names made of unusual bytes.
+//! Name validation (docs/ip-netns-behaviour.md, "Names and subcommands") and names made of unusual bytes.
 
 use super::*;
 

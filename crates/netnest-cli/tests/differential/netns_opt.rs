@@ -1,4 +1,4 @@
-//! The global `-n NAME` / `-netns NAME` (spec §2.7): the command runs inside NAME's namespace
+//! The global `-n NAME` / `-netns NAME` (docs/ip-netns-behaviour.md, "-netns NAME"): the command runs inside NAME's namespace
 //! (nsids are NAME's), with `ip`'s errors and rc 255 when the switch fails.
 
 use super::*;
@@ -139,7 +139,7 @@ fn etc_files_are_bound() {
         );
 }
 
-/// The gotcha of spec §2.7: the switch makes a mount namespace whose mounts do not propagate
+/// The gotcha of docs/ip-netns-behaviour.md, "-netns NAME": the switch makes a mount namespace whose mounts do not propagate
 /// back, so `-n a add y` leaves y as a stale (mode 0) file for the caller. netnest does the same.
 #[test]
 fn add_inside_leaves_a_stale_file_outside() {

@@ -1,4 +1,4 @@
-//! nsids in `list` (spec §2.1): ` (id: N)` / `"id":N`, for every kind of entry, and the kernel's
+//! nsids in `list` (docs/ip-netns-behaviour.md, "list"): ` (id: N)` / `"id":N`, for every kind of entry, and the kernel's
 //! refusals, which `ip` prints twice per stale entry (once filling its name cache, once listing).
 
 use super::*;

@@ -1,4 +1,4 @@
-//! Stale entries and nsids in `list` (spec §2.1).
+//! Stale entries and nsids in `list` (docs/ip-netns-behaviour.md, "list").
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! `pids NAME` (spec §2.9).
+//! `pids NAME` (docs/ip-netns-behaviour.md, "pids").
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! `set NAME NETNSID` (spec §2.5): ids as `get_integer` reads them (C's `strtol` in base 0),
+//! `set NAME NETNSID` (docs/ip-netns-behaviour.md, "set"): ids as `get_integer` reads them (C's `strtol` in base 0),
 //! `auto`, and the kernel's refusals (rc 2).
 
 use super::*;

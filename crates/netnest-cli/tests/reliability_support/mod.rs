@@ -62,13 +62,8 @@ pub use netnest_testkit::stress::{figures, scale, scaled, seed, Rng};
 /// if it fails. Scale and seed are passed on.
 #[track_caller]
 pub fn run_inner(name: &str, timeout: Duration) -> String {
+    // Under /tmp or /run, the sandbox binds the binary's directory back over its tmpfs.
     let exe = std::env::current_exe().expect("the test binary's path");
-    assert!(
-        !exe.starts_with("/tmp") && !exe.starts_with("/run"),
-        "{} would be hidden by the sandbox's tmpfs on /tmp and /run (set CARGO_TARGET_DIR \
-         elsewhere)",
-        exe.display()
-    );
     let mut sandbox = Sandbox::new()
         .timeout(timeout * scale() as u32)
         .env(INNER_ENV, name);
@@ -570,7 +565,7 @@ pub fn entry_path(name: &[u8]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(&p))
 }
 
-/// iproute2's rule for a name (spec §1.4): not empty, at most 255 bytes, no `/`, not `.` or
+/// iproute2's rule for a name (docs/ip-netns-behaviour.md, "Names and subcommands"): not empty, at most 255 bytes, no `/`, not `.` or
 /// `..`.
 pub fn valid_name(name: &[u8]) -> bool {
     !name.is_empty() && name.len() <= 255 && !name.contains(&b'/') && name != b"." && name != b".."

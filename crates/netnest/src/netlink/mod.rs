@@ -31,6 +31,9 @@
 
 mod addr;
 mod batch;
+mod captured;
+#[doc(hidden)]
+pub mod fuzz;
 mod iproute;
 mod link;
 mod link_add;
@@ -47,9 +50,10 @@ mod tc;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+mod validate;
 mod wire;
 
-pub use crate::kernel_error::{ErrorSite, KernelError};
+pub use crate::error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
 pub use iproute::IpRoute;

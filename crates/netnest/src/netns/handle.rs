@@ -4,8 +4,6 @@ use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{Mode, OFlags};
-
 use crate::error::{Error, Op, Result};
 use crate::sys;
 
@@ -76,8 +74,8 @@ impl NetNs {
     #[doc(alias = "GetFromPath")]
     pub fn from_path(path: impl AsRef<Path>) -> Result<NetNs> {
         let path = path.as_ref();
-        let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-            .map_err(|e| Error::at(Op::Open, path, e))?;
+        // Never blocks: a FIFO, socket or device there is not opened for real.
+        let fd = crate::nsfile::open(path).map_err(|(op, e)| Error::at(op, path, e))?;
         NetNs::check(fd).map_err(|(op, e)| Error::at(op, path, e))
     }
 

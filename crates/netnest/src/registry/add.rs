@@ -3,11 +3,10 @@
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{FlockOperation, Mode, OFlags};
-use rustix::io::Errno;
-use rustix::mount::{MountPropagationFlags, UnmountFlags};
+use rustix::fs::{Mode, OFlags};
+use rustix::mount::UnmountFlags;
 
-use super::Registry;
+use super::{rundir, Registry};
 use crate::error::{Error, Op, Result};
 use crate::name::Name;
 use crate::netns::NetNs;
@@ -17,8 +16,12 @@ impl Registry {
     /// the name exists. Returns a handle on it.
     ///
     /// Equivalent to `ip netns add NAME`, with the same steps: the run directory is created (mode
-    /// 0755) and made a shared mount under a lock (the race of Debian bug 949235), then a mode-0
-    /// file is created with `O_EXCL` and the new namespace is bind-mounted onto it. The namespace
+    /// 0755) and made a shared mount in a peer group of its own, then a mode-0 file is created
+    /// with `O_EXCL` and the new namespace is bind-mounted onto it, all under an exclusive `flock`
+    /// on the run directory (iproute2 locks only the first step, against Debian bug 949235;
+    /// netnest's [`delete`](Registry::delete) takes the lock too, so that it never falls between
+    /// the file and its bind). A run directory that still shares its parent's peer group (made
+    /// by iproute2 6.1, or by an add killed half-way) is repaired first. The namespace
     /// is made on the calling thread, which is moved back before `add` returns (as with
     /// [`EnterGuard`](crate::EnterGuard), the process aborts if it cannot be). If a step fails,
     /// what was made is removed.
@@ -30,12 +33,16 @@ impl Registry {
     /// ```
     #[doc(alias = "NewNamed", alias = "create")]
     pub fn add(&self, name: &Name) -> Result<NetNs> {
-        let path = self.path(name);
-        let file = self.make_file(name)?;
+        self.add_at(&self.path(name))
+    }
+
+    /// [`add`](Registry::add) at `path`, a file in the run directory or under it.
+    pub(super) fn add_at(&self, path: &Path) -> Result<NetNs> {
+        let (_lock, file) = self.make_file(path)?;
         let target = fd_path(&file);
         let made = crate::netns::in_new_netns(|| {
             rustix::mount::mount_bind("/proc/thread-self/ns/net", &target)
-                .map_err(|e| Error::at(Op::Bind, &path, e))?;
+                .map_err(|e| Error::at(Op::Bind, path, e))?;
             NetNs::current()
         });
         match made {
@@ -43,11 +50,11 @@ impl Registry {
             Ok(Err(e)) => {
                 // Past the bind (it is the only step in there that can fail first), the
                 // namespace is mounted on our file: unmount it too.
-                undo(&path, &file, e.op() != Op::Bind);
+                undo(path, &file, e.op() != Op::Bind);
                 Err(e)
             }
             Err(e) => {
-                undo(&path, &file, false);
+                undo(path, &file, false);
                 Err(e)
             }
         }
@@ -60,65 +67,43 @@ impl Registry {
     /// file is then removed.
     pub fn attach(&self, name: &Name, pid: i32) -> Result<()> {
         let source = format!("/proc/{pid}/ns/net");
-        self.bind_as(name, Path::new(&source))
+        self.bind_at(&self.path(name), Path::new(&source))
     }
 
     /// Gives the name `name` to the namespace `ns`.
     pub fn attach_ns(&self, name: &Name, ns: &NetNs) -> Result<()> {
-        self.bind_as(name, &ns.proc_path())
+        self.bind_at(&self.path(name), &ns.proc_path())
     }
 
-    fn bind_as(&self, name: &Name, source: &Path) -> Result<()> {
-        let path = self.path(name);
-        let file = self.make_file(name)?;
+    /// Binds `source` at `path`, a new file in the run directory or under it.
+    pub(super) fn bind_at(&self, path: &Path, source: &Path) -> Result<()> {
+        let (_lock, file) = self.make_file(path)?;
         if let Err(e) = rustix::mount::mount_bind(source, fd_path(&file)) {
-            undo(&path, &file, false);
+            undo(path, &file, false);
             return Err(Error::at(Op::Bind, source, e));
         }
         Ok(())
     }
 
-    /// Prepares the run directory and creates the empty mode-0 file for `name`; returns it open.
+    /// Prepares the run directory and creates the empty mode-0 file `path`; returns it open,
+    /// with the run directory's lock, which the caller holds until the name is complete.
     ///
     /// The namespace is then bind-mounted onto *this* file, through its descriptor, not onto
     /// whatever the path names at that moment: if another caller deletes the half-made name and
     /// a third makes it again meanwhile, the bind fails with `ENOENT` (the kernel does not mount
     /// on a removed file) instead of stacking a second namespace on the third caller's file.
-    fn make_file(&self, name: &Name) -> Result<OwnedFd> {
+    fn make_file(&self, path: &Path) -> Result<(rundir::Locked, OwnedFd)> {
         // The file is created by path, after the directory became a mount point, so that it is
         // reached through that mount (a descriptor opened before the first bind of the
         // directory would reach the directory underneath it).
-        let _dir = self.prepare_dir()?;
-        let path = self.path(name);
-        rustix::fs::open(
-            &path,
+        let lock = rundir::prepare(&self.dir)?;
+        let file = rustix::fs::open(
+            path,
             OFlags::RDONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC,
             Mode::empty(),
         )
-        .map_err(|e| Error::at(Op::CreateFile, &path, e))
-    }
-
-    /// Creates the run directory if needed and makes it a shared mount point, under an exclusive
-    /// `flock` on it, as iproute2 does. Returns the open directory.
-    pub(crate) fn prepare_dir(&self) -> Result<OwnedFd> {
-        let dir = &self.dir;
-        match rustix::fs::mkdir(dir, Mode::from_raw_mode(0o755)) {
-            Ok(()) | Err(Errno::EXIST) => {}
-            Err(e) => return Err(Error::at(Op::CreateRunDir, dir, e)),
-        }
-        let fd = rustix::fs::open(
-            dir,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| Error::at(Op::OpenRunDir, dir, e))?;
-        // iproute2 only warns when the lock fails, and goes on; so do we.
-        let locked = rustix::fs::flock(&fd, FlockOperation::LockExclusive).is_ok();
-        let shared = make_shared(dir);
-        if locked {
-            let _ = rustix::fs::flock(&fd, FlockOperation::Unlock);
-        }
-        shared.map(|()| fd)
+        .map_err(|e| Error::at(Op::CreateFile, path, e))?;
+        Ok((lock, file))
     }
 }
 
@@ -139,28 +124,5 @@ fn undo(path: &Path, file: &OwnedFd, bound: bool) {
     };
     if ours.st_nlink > 0 && (ours.st_dev, ours.st_ino) == (there.st_dev, there.st_ino) {
         let _ = rustix::fs::unlink(path);
-    }
-}
-
-/// Makes `dir` a shared mount point: bound onto itself the first time, made private (so it is in
-/// a peer group of its own even when its parent is shared: iproute2 7.0's fix for doubled mounts),
-/// then shared.
-fn make_shared(dir: &Path) -> Result<()> {
-    let shared = MountPropagationFlags::SHARED | MountPropagationFlags::REC;
-    let mut bound = false;
-    loop {
-        match rustix::mount::mount_change(dir, shared) {
-            Ok(()) => return Ok(()),
-            Err(Errno::INVAL) if !bound => {}
-            Err(e) => return Err(Error::at(Op::MakeShared, dir, e)),
-        }
-        rustix::mount::mount_bind_recursive(dir, dir)
-            .map_err(|e| Error::at(Op::BindRunDir, dir, e))?;
-        rustix::mount::mount_change(
-            dir,
-            MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
-        )
-        .map_err(|e| Error::at(Op::MakePrivate, dir, e))?;
-        bound = true;
     }
 }

@@ -1,9 +1,12 @@
 //! `ip netns delete`: removing a name.
 
 use rustix::fs::{Access, AtFlags, CWD};
+use std::path::Path;
+
+use rustix::io::Errno;
 use rustix::mount::UnmountFlags;
 
-use super::Registry;
+use super::{rundir, Registry};
 use crate::error::{Error, Op, Result};
 use crate::name::Name;
 
@@ -19,9 +22,17 @@ impl Registry {
     /// the name does not exist, `EISDIR` for a directory, `EROFS`/`EACCES` for a run directory
     /// that cannot be written, `EBUSY` when the file is still a mount point (two mounts stacked
     /// on it, or no privilege to unmount).
+    ///
+    /// The run directory is locked meanwhile, as by [`add`](Registry::add): between processes
+    /// that use netnest, an add and a delete of one name happen one after the other, so each
+    /// succeeds or fails with "exists" or "not found". An iproute2 `add` does not take the lock
+    /// for its bind; if its bind lands between our unmount and our unlink, the unmount is made
+    /// again and its namespace deleted (the delete came second).
     #[doc(alias = "DeleteNamed", alias = "remove")]
     pub fn delete(&self, name: &Name) -> Result<()> {
         let path = self.path(name);
+        // Between netnest processes, an add of this name happens wholly before or after us.
+        let _lock = rundir::lock_existing(&self.dir);
         // Unlinking needs write access to the directory: check it before unmounting anything. A
         // name that does not exist is reported as such first, as unlink would (lookup comes
         // before the permission check).
@@ -34,7 +45,21 @@ impl Registry {
             return Err(Error::at(Op::Remove, &path, why));
         }
         // As iproute2: the unmount's result is ignored (EINVAL for a stale file); unlink decides.
-        let _ = rustix::mount::unmount(&path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW);
-        rustix::fs::unlink(&path).map_err(|e| Error::at(Op::Remove, &path, e))
+        let unmounted = unmount(&path);
+        match rustix::fs::unlink(&path) {
+            // Nothing was mounted when we looked, and now something is: an add that does not
+            // take the lock (iproute2's) bound its namespace in between. We lost the race: delete
+            // what it made, as if we came after it.
+            Err(Errno::BUSY) if unmounted == Err(Errno::INVAL) => {
+                let _ = unmount(&path);
+                rustix::fs::unlink(&path)
+            }
+            other => other,
+        }
+        .map_err(|e| Error::at(Op::Remove, &path, e))
     }
+}
+
+fn unmount(path: &Path) -> rustix::io::Result<()> {
+    rustix::mount::unmount(path, UnmountFlags::DETACH | UnmountFlags::NOFOLLOW)
 }

@@ -8,10 +8,15 @@ mod add;
 mod delete;
 mod list;
 mod prune;
+mod rundir;
+mod unchecked;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
 pub use list::{Entry, EntryState};
+pub use unchecked::Unchecked;
+pub use watch::{Change, Watch};
 
 use crate::error::{Error, Op, Result};
 use crate::name::Name;
@@ -100,7 +105,8 @@ impl Registry {
                 loop {
                     match self.open(name) {
                         Err(e)
-                            if e.op() == Op::Open && e.kind() == std::io::ErrorKind::NotFound => {}
+                            if e.op() == Op::Open
+                                && e.io_error().kind() == std::io::ErrorKind::NotFound => {}
                         other => return other,
                     }
                     match self.add(name) {
@@ -109,7 +115,7 @@ impl Registry {
                         // to add for ever, and then add's EEXIST is the answer.
                         Err(e)
                             if e.op() == Op::CreateFile
-                                && e.kind() == std::io::ErrorKind::AlreadyExists
+                                && e.io_error().kind() == std::io::ErrorKind::AlreadyExists
                                 && retries < CREATE_OR_OPEN_RETRIES =>
                         {
                             retries += 1
@@ -127,7 +133,7 @@ impl Registry {
     pub fn identify(&self, ns: &NetNs) -> Result<Vec<std::ffi::OsString>> {
         let entries = match self.entries() {
             Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.io_error().kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
         Ok(entries
@@ -141,14 +147,12 @@ impl Registry {
     ///
     /// Equivalent to `ip netns pids NAME`.
     pub fn pids(&self, name: &Name) -> Result<Vec<u32>> {
-        let path = self.path(name);
-        let fd = rustix::fs::open(
-            &path,
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-            rustix::fs::Mode::empty(),
-        )
-        .map_err(|e| Error::at(Op::Open, &path, e))?;
-        let st = rustix::fs::fstat(&fd).map_err(|e| Error::at(Op::Stat, &path, e))?;
+        self.pids_at(&self.path(name))
+    }
+
+    fn pids_at(&self, path: &Path) -> Result<Vec<u32>> {
+        // Never blocks on a FIFO: nothing is opened for real, the file's identity is enough.
+        let (_, st) = crate::nsfile::probe(path).map_err(|(op, e)| Error::at(op, path, e))?;
         crate::procfs::pids_in(st.st_dev, st.st_ino)
     }
 }

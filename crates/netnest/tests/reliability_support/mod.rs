@@ -526,12 +526,12 @@ pub enum Verb {
 ///
 /// Allowed, besides success (each race is explained in docs/reliability.md):
 ///
-/// * add / attach: `EEXIST` at `CreateFile` (the name exists, or is being made or deleted);
-///   `ENOENT` at `Bind` (another caller deleted the half-made file before the bind mount).
+/// * add / attach: `EEXIST` at `CreateFile` (the name exists). Never `ENOENT` at `Bind`: a delete
+///   cannot fall between the file's creation and the bind (both hold the run directory's lock).
 /// * open: `ENOENT` at `Open`; `EINVAL` at `NotANamespace` (the file exists but its bind mount is
 ///   not there yet: an add in progress).
-/// * delete: `ENOENT` at `Remove`; `EBUSY` at `Remove` (an add bound its namespace between this
-///   delete's unmount and its unlink: the name stays, live).
+/// * delete: `ENOENT` at `Remove`. Never `EBUSY`: an add cannot bind between this delete's
+///   unmount and its unlink (the lock again).
 /// * create-or-open: what open and add may give, less "missing" and "exists" (it retries those).
 pub fn outcome<T>(verb: Verb, r: &netnest::Result<T>) -> Result<&'static str, String> {
     use netnest::Op;
@@ -542,11 +542,9 @@ pub fn outcome<T>(verb: Verb, r: &netnest::Result<T>) -> Result<&'static str, St
     let errno = e.raw_os_error().unwrap_or(0);
     let label = match (verb, e.op(), errno) {
         (Verb::Add | Verb::Attach, Op::CreateFile, libc::EEXIST) => "exists",
-        (Verb::Add | Verb::Attach | Verb::CreateOrOpen, Op::Bind, libc::ENOENT) => "lost-to-delete",
         (Verb::Open, Op::Open, libc::ENOENT) => "missing",
         (Verb::Open | Verb::CreateOrOpen, Op::NotANamespace, libc::EINVAL) => "half-made",
         (Verb::Delete, Op::Remove, libc::ENOENT) => "missing",
-        (Verb::Delete, Op::Remove, libc::EBUSY) => "being-made",
         _ => return Err(format!("{verb:?}: unexpected error: {e} ({:?})", e.op())),
     };
     Ok(label)

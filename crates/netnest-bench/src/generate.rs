@@ -5,8 +5,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::builder::Builder;
-use crate::topology::Topology;
+use netnest_lab::Builder;
+use netnest_lab::Topology;
 
 fn v4(n: u32) -> Ipv4Addr {
     Ipv4Addr::from(n)

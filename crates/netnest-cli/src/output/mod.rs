@@ -1,16 +1,25 @@
-//! Everything `netnest` writes: stdout buffered as C's stdio buffers it, stderr unbuffered, and
-//! one printer for plain text and iproute2's JSON.
+//! Everything `netnest` writes: stdout buffered as C's stdio buffers it, stderr unbuffered, one
+//! JSON writer ([`json`]) and one printer for plain text and JSON ([`Printer`]), and the lab's
+//! progress bar ([`progress`]).
 //!
 //! * **stdout** is line-buffered on a terminal and fully buffered otherwise (the buffer is the size
 //!   `fstat` reports, as glibc does), and flushed where `ip` flushes: when a JSON document ends, and
 //!   at exit. So when stdout and stderr go to the same pipe, the bytes interleave as `ip`'s do.
 //! * **stderr** is written at once, one `write` per message, as C's unbuffered stderr does.
-//! * **JSON** is iproute2's `json_writer`: only `\t \n \r \f \b \\ \"` are escaped, every other byte
-//!   (control bytes, invalid UTF-8) is written raw; pretty mode indents by four spaces and writes
-//!   `[ ` … ` ]`.
+//! * **JSON** is laid out as iproute2's `json_writer` lays it out (pretty mode indents by four
+//!   spaces and writes `[ ` … ` ]`). Where `ip` prints JSON, strings are escaped as `ip` escapes
+//!   them (only `\t \n \r \f \b \\ \"`; other bytes raw, so a name with a control byte or invalid
+//!   UTF-8 gives what `ip` gives); netnest's own subcommands escape as JSON requires
+//!   ([`json::Escape`]).
 
 use std::io::{IsTerminal, Write};
 use std::os::fd::AsFd;
+
+pub mod json;
+mod printer;
+pub mod progress;
+
+pub use printer::Printer;
 
 /// glibc's buffer size when `fstat` says nothing useful (`BUFSIZ`).
 const BUFSIZ: usize = 8192;
@@ -125,190 +134,6 @@ pub enum Format {
     },
 }
 
-/// Prints a list of records in plain text or JSON, as iproute2's `print_*` functions with
-/// `PRINT_ANY` do: each field names its JSON key and its plain-text form.
-#[derive(Debug)]
-pub struct Printer<'o> {
-    out: &'o mut Stdout,
-    json: Option<Json>,
-}
-
-/// The state of iproute2's JSON writer: the nesting depth and whether a comma is due.
-#[derive(Debug)]
-struct Json {
-    pretty: bool,
-    depth: usize,
-    comma: bool,
-}
-
-impl<'o> Printer<'o> {
-    /// Starts a list of records (`[` in JSON; nothing in plain text).
-    pub fn new(out: &'o mut Stdout, format: Format) -> Printer<'o> {
-        let json = match format {
-            Format::Plain => None,
-            Format::Json { pretty } => Some(Json {
-                pretty,
-                depth: 0,
-                comma: false,
-            }),
-        };
-        let mut printer = Printer { out, json };
-        if printer.json.is_some() {
-            printer.begin(b'[');
-            if printer.pretty() {
-                printer.out.write(b" ");
-            }
-        }
-        printer
-    }
-
-    /// Opens a record (a JSON object).
-    pub fn open(&mut self) {
-        if self.json.is_some() {
-            self.begin(b'{');
-        }
-    }
-
-    /// A string field: `value` in plain text, `"key":"value"` in JSON.
-    pub fn string(&mut self, key: &str, value: &[u8]) {
-        if self.json.is_some() {
-            self.key(key);
-            self.out.write(b"\"");
-            self.escaped(value);
-            self.out.write(b"\"");
-        } else {
-            self.out.write(value);
-        }
-    }
-
-    /// An integer field: `before`, `value` and `after` in plain text, `"key":value` in JSON.
-    pub fn int(&mut self, key: &str, before: &str, value: i64, after: &str) {
-        let digits = value.to_string();
-        if self.json.is_some() {
-            self.key(key);
-            self.out.write(digits.as_bytes());
-        } else {
-            self.out.write(before.as_bytes());
-            self.out.write(digits.as_bytes());
-            self.out.write(after.as_bytes());
-        }
-    }
-
-    /// Text printed in plain mode only (such as the newline that ends a record).
-    pub fn plain(&mut self, text: &str) {
-        if self.json.is_none() {
-            self.out.write(text.as_bytes());
-        }
-    }
-
-    /// Closes the record opened by [`open`](Printer::open).
-    pub fn close(&mut self) {
-        if self.json.is_some() {
-            self.end(b'}');
-        }
-    }
-
-    /// Writes out what is buffered so far (`list-id` flushes after every record, as `ip` 6.1).
-    pub fn flush(&mut self) {
-        self.out.flush();
-    }
-
-    /// Ends the list: in JSON, `]`, a newline and a flush of stdout, as `delete_json_obj` does.
-    pub fn finish(mut self) {
-        if let Some(json) = &mut self.json {
-            let space = json.pretty && json.comma;
-            json.comma = false;
-            if space {
-                self.out.write(b" ");
-            }
-            self.end(b']');
-            self.out.write(b"\n");
-            self.out.flush();
-        }
-    }
-
-    fn pretty(&self) -> bool {
-        self.json.as_ref().is_some_and(|j| j.pretty)
-    }
-
-    fn json(&mut self) -> &mut Json {
-        self.json.as_mut().expect("JSON output")
-    }
-
-    /// A comma if a value came before at this depth.
-    fn separate(&mut self) {
-        if std::mem::replace(&mut self.json().comma, true) {
-            self.out.write(b",");
-        }
-    }
-
-    /// In pretty mode, a newline and the indentation of the current depth.
-    fn newline(&mut self) {
-        let json = self.json();
-        if json.pretty {
-            let depth = json.depth;
-            self.out.write(b"\n");
-            for _ in 0..depth {
-                self.out.write(b"    ");
-            }
-        }
-    }
-
-    fn begin(&mut self, bracket: u8) {
-        self.separate();
-        self.out.write(&[bracket]);
-        let json = self.json();
-        json.depth += 1;
-        json.comma = false;
-    }
-
-    fn end(&mut self, bracket: u8) {
-        let json = self.json();
-        json.depth -= 1;
-        if json.comma {
-            self.newline();
-        }
-        self.out.write(&[bracket]);
-        self.json().comma = true;
-    }
-
-    /// `"key":` (`"key": ` in pretty mode), after a comma if a field came before.
-    fn key(&mut self, key: &str) {
-        self.separate();
-        self.newline();
-        self.out.write(b"\"");
-        self.escaped(key.as_bytes());
-        self.out.write(if self.pretty() { b"\": " } else { b"\":" });
-    }
-
-    fn escaped(&mut self, bytes: &[u8]) {
-        escape_json(bytes, |part| self.out.write(part));
-    }
-}
-
-/// iproute2's JSON string escaping (`jsonw_puts`): only `\t \n \r \f \b \\ \"` are escaped;
-/// every other byte, control characters and invalid UTF-8 included, is written raw. `emit` gets
-/// the output in pieces.
-pub fn escape_json(bytes: &[u8], mut emit: impl FnMut(&[u8])) {
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            0x0c => b"\\f",
-            0x08 => b"\\b",
-            b'\\' => b"\\\\",
-            b'"' => b"\\\"",
-            _ => continue,
-        };
-        emit(&bytes[start..i]);
-        emit(escape);
-        start = i + 1;
-    }
-    emit(&bytes[start..]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,7 +184,7 @@ mod tests {
         assert_eq!(list(PRETTY, &[]), b"[ ]\n");
     }
 
-    /// The samples captured from `ip netns list` in spec §2.1.
+    /// The samples captured from `ip netns list` in docs/ip-netns-behaviour.md, "list".
     #[test]
     fn list_samples() {
         let entries: &[(&[u8], Option<i64>)] = &[(b"rsch_b", None), (b"rsch_a", Some(5))];
@@ -372,7 +197,7 @@ mod tests {
         assert_eq!(String::from_utf8(list(PRETTY, entries)).unwrap(), pretty);
     }
 
-    /// Bytes captured with `od -c` from `ip -j netns list` (spec §3.2): only seven characters are
+    /// Bytes captured with `od -c` from `ip -j netns list` (docs/ip-netns-behaviour.md, "Output"): only seven characters are
     /// escaped, everything else is raw.
     #[test]
     fn json_escapes_only_seven_characters() {

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::topology::{End, Place, Topology};
+use netnest_lab::{End, Place, Topology};
 
 /// A pair of shell scripts: one brings the topology up, the other takes it down.
 #[derive(Debug, Clone, PartialEq, Eq)]

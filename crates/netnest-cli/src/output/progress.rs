@@ -2,22 +2,22 @@
 
 use std::io::Write;
 
-use crate::options::{Phase, Progress};
+use netnest_lab::{Phase, Progress};
 
 /// Labs with fewer nodes come up too fast for a bar to help.
-pub(crate) const MIN_NODES: usize = 20;
+pub const MIN_NODES: usize = 20;
 
 const WIDTH: usize = 30;
 
 /// Draws `[#####.....] done/total phase` over itself, at most every 1/40 of the work.
-pub(crate) struct Bar<'w> {
+pub struct Bar<'w> {
     out: &'w mut dyn Write,
     last: usize,
     drawn: bool,
 }
 
 impl<'w> Bar<'w> {
-    pub(crate) fn new(out: &'w mut dyn Write) -> Bar<'w> {
+    pub fn new(out: &'w mut dyn Write) -> Bar<'w> {
         Bar {
             out,
             last: 0,
@@ -25,7 +25,7 @@ impl<'w> Bar<'w> {
         }
     }
 
-    pub(crate) fn update(&mut self, p: Progress) {
+    pub fn update(&mut self, p: Progress) {
         if p.phase == Phase::Done {
             self.finish();
             return;
@@ -55,7 +55,7 @@ impl<'w> Bar<'w> {
         self.drawn = true;
     }
 
-    pub(crate) fn finish(&mut self) {
+    pub fn finish(&mut self) {
         if self.drawn {
             let _ = write!(self.out, "\r\x1b[K");
             let _ = self.out.flush();
