@@ -20,7 +20,7 @@ use std::os::unix::ffi::OsStrExt;
 use netnest::netlink::{Address, Link};
 use netnest::{IpRoute, Name};
 
-use super::nsids::{self, Lookup};
+use super::nsids;
 use super::{Ctx, Status};
 use crate::messages;
 use crate::output::json::{Escape, Writer};
@@ -44,10 +44,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
     };
     let id = match nsids::socket(false) {
-        Ok(mut sock) => match nsids::lookup_all(ctx, &mut sock, std::slice::from_ref(word)).pop() {
-            Some(Lookup::Id(id)) => id,
-            _ => None,
-        },
+        Ok(mut sock) => sock.nsid_of(&ns).ok().flatten(),
         Err(status) => return status,
     };
     let pids = ctx.registry.pids(&name).unwrap_or_default();
