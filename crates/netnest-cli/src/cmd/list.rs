@@ -28,8 +28,10 @@ pub fn run(ctx: &mut Ctx) -> Status {
             return Status::FAILED;
         }
     };
-    // ip's first pass (netns_map_init, once per process): one message per stale entry.
-    nsids::map_init(ctx, true, &entries);
+    // ip's first pass (netns_map_init, once per process): one message per stale entry. The
+    // names are only needed by a later list-id of a batch.
+    let keep = ctx.in_batch;
+    nsids::map_init(ctx, true, &entries, keep);
     let format = ctx.format();
     let mut printer = Printer::new(&mut ctx.out, format);
     for entry in &entries {

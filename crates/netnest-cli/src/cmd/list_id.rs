@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let readable = listed.is_ok();
     let entries = listed.unwrap_or_default();
     // ip's netns_map_init (once per process): one message per stale entry.
-    nsids::map_init(ctx, readable, &entries);
+    nsids::map_init(ctx, readable, &entries, true);
     // As in ip, the name cache is made (and its errors printed) before the arguments are read.
     let filters = match parse(args) {
         Ok(filters) => filters,

@@ -49,12 +49,17 @@ pub fn first_names(entries: &[NsidEntry]) -> Vec<(i32, OsString)> {
 /// `netns_map_init`: the first `list`/`list-id` of the process fills the name cache from this
 /// run's `entries`, printing the error of each stale entry; later ones do nothing. Nothing is
 /// done when the run directory could not be read (`readable`), so a later command fills it.
-pub fn map_init(ctx: &mut Ctx, readable: bool, entries: &[NsidEntry]) {
+/// The names are kept only if a later command of this process can use them (`keep`).
+pub fn map_init(ctx: &mut Ctx, readable: bool, entries: &[NsidEntry], keep: bool) {
     if ctx.names.is_some() || !readable {
         return;
     }
     for e in entries.iter().filter_map(refused) {
         messages::netlink_talk(e);
     }
-    ctx.names = Some(first_names(entries));
+    ctx.names = Some(if keep {
+        first_names(entries)
+    } else {
+        Vec::new()
+    });
 }
