@@ -32,6 +32,7 @@ mod args;
 mod batch;
 mod cmd;
 mod errno;
+mod hints;
 mod messages;
 mod output;
 #[cfg(test)]

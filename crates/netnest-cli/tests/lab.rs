@@ -61,7 +61,7 @@ fn up_status_exec_down() {
          t1 up nodes 3\n\
          t1 up 3\n\
          ['t1-h1', 't1-h2', 't1-r']\n\
-         lab \"t1\" is already recorded\nagain rc=1\n\
+         lab \"t1\" is already recorded\nnetnest lab down t1 removes it; or build this file under another name: netnest lab up FILE name NEWNAME\nagain rc=1\n\
          exec rc=0\n\
          exit rc=7\n\
          killed rc=137\n\
@@ -94,7 +94,13 @@ fn errors_files_and_help() {
         return;
     };
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
-    let usage = "Usage: netnest lab up FILE [ name NAME ]\n       netnest lab down { NAME | FILE }\n       netnest lab status [ NAME ]\n       netnest lab exec NAME NODE COMMAND [ ARGS ]...\n       netnest lab help\nOptions (before or after the verb): -j[son] -p[retty]\n";
+    // `lab help` prints what `lab --help` prints (the reference's text, checked in its tests).
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_netnest"))
+        .args(["lab", "--help"])
+        .output()
+        .unwrap();
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(usage.starts_with("Usage: netnest lab "), "{usage}");
     assert_eq!(
         out,
         format!(
@@ -130,4 +136,40 @@ fn progress_bar_on_a_terminal() {
     assert!(tty.contains("n a m e s p a c e s"), "{tty}");
     assert!(tty.trim_end().ends_with("\\r 033 [ K"), "{tty}");
     assert_eq!(lines.next(), Some("0"), "nothing on a pipe");
+}
+
+/// `down` stops what runs in the nodes and names it; `--force`; records that cannot be read are
+/// reported by `status` (rc 1) and refused by `down`, which removes nothing; files that are not
+/// topologies.
+#[test]
+fn processes_force_unreadable_records_and_hostile_files() {
+    let Some((out, err, code)) = sandbox(
+        r#"
+        sed 's/^name = .*/name = "ps"/' $EX/chain.toml >/run/ps.toml
+        $NN lab up /run/ps.toml
+        $NN lab exec ps h1 sleep 120 & sleep 0.5
+        $NN lab down ps 2>&1 | sed 's/process [0-9]*/process N/'; echo "down rc=$?"
+        wait $!; echo "exec rc=$?"
+        $NN lab up /run/ps.toml && $NN lab down --force ps 2>&1; echo "force rc=$?"
+        echo 'lab = [[[' >/run/netnest/labs/bad.toml
+        $NN lab status 2>&1; echo "status rc=$?"
+        $NN lab down bad 2>&1; echo "down bad rc=$?"
+        rm /run/netnest/labs/bad.toml
+        $NN lab up /dev/zero 2>&1; echo "zero rc=$?"
+        ls -A /run/netns /run/netnest/labs
+        "#,
+    ) else {
+        return;
+    };
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert_eq!(
+        out,
+        "stopped: process N (sleep) in ps-h1\ndown rc=0\n\
+         exec rc=143\n\
+         force rc=0\n\
+         cannot read the record /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`)\nstatus rc=1\n\
+         cannot read /run/netnest/labs/bad.toml of lab \"bad\": it is damaged (unclosed array, expected `]`); nothing was removed (remove what the lab made by hand, then that file)\ndown bad rc=1\n\
+         /dev/zero: not a regular file: a topology is read from a TOML file\nzero rc=1\n\
+         /run/netnest/labs:\n\n/run/netns:\n"
+    );
 }

@@ -334,6 +334,48 @@ fn zsh_script_parses() {
     std::fs::write(&script, netnest(&["completions", "zsh"]).stdout).unwrap();
     let out = Command::new("zsh").arg("-n").arg(&script).output().unwrap();
     assert!(out.status.success(), "zsh -n: {}", text(&out.stderr));
+    // Its function, driven with the completion system's builtins replaced by ones that print
+    // what they are given (zsh filters by the typed prefix itself, so every candidate shows).
+    let scratch_run = run_dir(&scratch);
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["netnest", "delete", "b"], &["black", "blue", "red"]),
+        (&["netnest", "-n", ""], &["black", "blue", "red"]),
+        (&["netnest", "set", "blue", ""], &["auto"]),
+        (&["netnest", "lab", "exec", "trio", ""], &["h1", "r"]),
+        (&["netnest", "lab", "status", ""], &["trio"]),
+        (&["netnest", "lab", "up", ""], &["FILES"]),
+        (&["netnest", "exec", "blue", ""], &["COMMANDS"]),
+        (&["netnest", "completions", ""], &["bash", "fish", "zsh"]),
+    ];
+    let mut wrong = Vec::new();
+    for (words, expected) in cases {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let program = format!(
+            "compdef() {{ : }}\n\
+             compadd() {{ if [[ $1 == -a ]]; then print -l -- ${{(P)2}}; else [[ $1 == -- ]] && shift; print -l -- \"$@\"; fi }}\n\
+             _describe() {{ local n; for n in ${{(P)2}}; do print -r -- ${{n%%:*}}; done }}\n\
+             _files() {{ print FILES }}\n_command_names() {{ print COMMANDS }}\n\
+             source '{}'\nwords=({})\nCURRENT={}\n_netnest",
+            script.display(),
+            quoted.join(" "),
+            words.len()
+        );
+        let out = Command::new("zsh")
+            .args(["-f", "-c", &program])
+            .env("NETNEST_RUN_DIR", &scratch_run)
+            .current_dir(scratch.0.join("files"))
+            .output()
+            .unwrap();
+        let mut found: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+        found.sort();
+        if found != *expected {
+            wrong.push(format!(
+                "{words:?}: {found:?} (stderr {}), expected {expected:?}",
+                text(&out.stderr)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "zsh completion:\n{}", wrong.join("\n"));
     // And it loads in a shell with the completion system, defining its function.
     let program = format!(
         "autoload -U compinit && compinit -u -D && source '{}' && whence -w _netnest",

@@ -153,8 +153,8 @@ fn prune_that_cannot_remove_changes_nothing() {
     }
 }
 
-/// The text when the stale file cannot be removed: `delete`'s, naming the file (it once printed
-/// every error as `-all delete` prints an unreadable directory, naming the wrong step).
+/// The text when the stale file cannot be removed: `delete`'s, naming the file (not `-all
+/// delete`'s text for an unreadable directory, which would name the wrong step).
 #[test]
 fn prune_names_the_file_it_cannot_remove() {
     for (setup, as_nobody, why) in CANNOT_REMOVE {

@@ -185,12 +185,24 @@ pub enum LabError {
         /// The name asked for.
         lab: String,
     },
-    /// The lab's `up` is still running in another process.
+    /// The lab's `up` is still running in another process (it holds the lab's lock, or the
+    /// recorded builder is alive with its start time). `down` can be forced
+    /// ([`force_down`](crate::force_down)).
     Busy {
         /// The lab's name.
         lab: String,
-        /// The process running `up`.
+        /// The process running `up`, as recorded (a pid of its own pid namespace).
         pid: u32,
+    },
+    /// The lab's record (or its journal) cannot be read: damaged, or written in another
+    /// format. Nothing was removed.
+    Unreadable {
+        /// The lab's name.
+        lab: String,
+        /// The file that could not be read.
+        path: PathBuf,
+        /// Why.
+        reason: String,
     },
     /// Something the lab would create exists already (a namespace or a host interface of that
     /// name); nothing was created.
@@ -232,7 +244,12 @@ impl fmt::Display for LabError {
             LabError::NotFound { lab } => write!(f, "no lab \"{lab}\" is recorded"),
             LabError::Busy { lab, pid } => write!(
                 f,
-                "lab \"{lab}\" is being built by process {pid}; wait for it, or kill it first"
+                "lab \"{lab}\" is being built by process {pid} (recorded with its start time, and holding the lab's lock); wait for it to finish, or take the lab down with --force"
+            ),
+            LabError::Unreadable { lab, path, reason } => write!(
+                f,
+                "cannot read {} of lab \"{lab}\": {reason}; nothing was removed (remove what the lab made by hand, then that file)",
+                path.display()
             ),
             LabError::Taken { what } => {
                 write!(f, "{what} exists already; nothing was created")
@@ -243,6 +260,9 @@ impl fmt::Display for LabError {
                 leftovers,
             } => {
                 write!(f, "cannot {step}: {cause}")?;
+                if needs_root(cause) {
+                    write!(f, " (making or removing a lab needs root: CAP_SYS_ADMIN)")?;
+                }
                 if leftovers.is_empty() {
                     write!(f, " (everything made was removed)")
                 } else {
@@ -251,6 +271,19 @@ impl fmt::Display for LabError {
             }
         }
     }
+}
+
+/// Whether a failure is for want of privilege: `EPERM` or `EACCES` in a process without
+/// `CAP_SYS_ADMIN`.
+fn needs_root(cause: &Cause) -> bool {
+    use netnest::rustix::io::Errno;
+    use netnest::rustix::thread::{capabilities, CapabilitySet};
+    let privileged =
+        capabilities(None).is_ok_and(|c| c.effective.contains(CapabilitySet::SYS_ADMIN));
+    let errno = cause.raw_os_error();
+    !privileged
+        && (errno == Some(Errno::PERM.raw_os_error())
+            || errno == Some(Errno::ACCESS.raw_os_error()))
 }
 
 impl std::error::Error for LabError {

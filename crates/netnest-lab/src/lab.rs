@@ -4,7 +4,7 @@ use std::process::{Child, Command};
 
 use netnest::{CommandExt, NetNs};
 
-use crate::build::down::{down_with_host, teardown, DownReport};
+use crate::build::down::{down_with, teardown, DownReport, Made};
 use crate::error::{LabError, SpecError};
 use crate::options::{Options, Progress};
 use crate::topology::Topology;
@@ -15,8 +15,8 @@ use crate::topology::Topology;
 /// [`NetNs`] handles ([`Lab::node`]): run closures inside them ([`Lab::run`], [`netnest::run`]),
 /// open sockets ([`netnest::socket`]), spawn commands ([`Lab::spawn`]).
 ///
-/// **Dropping a `Lab` takes it down** (host interfaces, namespaces, record), also while a test
-/// panics; errors are then printed on stderr. Call [`Lab::down`] to see them, or
+/// **Dropping a `Lab` takes it down** (processes left in its nodes, host interfaces,
+/// namespaces, record), also while a test panics; errors are then printed on stderr. Call [`Lab::down`] to see them, or
 /// [`Lab::leave_up`] to keep the lab after the value is gone (then `netnest lab down NAME`).
 ///
 /// Two labs never collide as long as their names differ; in tests, make names unique
@@ -151,10 +151,15 @@ impl Lab {
     fn take_down(&mut self) -> Result<DownReport, LabError> {
         self.up = false;
         let t = &self.topology;
-        let mut report = down_with_host(&t.name, &self.options, Some(&self.host));
+        let mut report = down_with(&t.name, &self.options, Some(&self.host), false);
         if matches!(&report, Ok(r) if !r.recorded) {
             // The record is gone (removed by hand?): the fixture still knows what it made.
-            let namespaces: Vec<String> = t.nodes.iter().map(|n| n.namespace.clone()).collect();
+            let namespaces: Vec<Made> = t
+                .nodes
+                .iter()
+                .zip(&self.nodes)
+                .map(|(n, ns)| (n.namespace.clone(), Some(ns.id())))
+                .collect();
             let host: Vec<String> = t.host_interfaces().into_iter().map(str::to_owned).collect();
             let mut ipr = netnest::IpRoute::in_netns(&self.host).ok();
             let done = teardown(

@@ -75,6 +75,16 @@ pub fn bad_sysctl_key(key: &str) -> Option<String> {
     })
 }
 
+/// The default name of a link's end in the host: `LAB-NODE` after the node at the other end;
+/// for a link with both ends in the host, `LAB-Ia` and `LAB-Ib` (`I`: the link's index), so
+/// the two ends differ.
+pub fn default_host_ifname(lab: &str, link: usize, side: usize, peer: Option<&str>) -> String {
+    match peer {
+        Some(node) => format!("{lab}-{node}"),
+        None => format!("{lab}-{link}{}", ["a", "b"][side]),
+    }
+}
+
 /// The file under `/proc/sys` for a sysctl key: `net.ipv4.ip_forward` →
 /// `net/ipv4/ip_forward`.
 pub fn sysctl_path(key: &str) -> String {

@@ -7,10 +7,17 @@
 //! written whole to a temporary file and renamed into place: created without replacing (two
 //! `up`s of one lab cannot both proceed), later replaced atomically.
 //!
+//! Temporary files (`.NAME.toml.PID`) left by a process killed while writing one are removed by
+//! the next command that reads or writes records ([`Record::sweep`]). A record that cannot be
+//! read (damaged, or written by another version of this format) is never skipped silently:
+//! [`Record::list`] returns it as [`Unreadable`].
+//!
 //! ```toml
+//! version = 1                       # the format; another version is refused, not guessed at
 //! lab = "trio"
 //! state = "up"                      # "building" until up finished
 //! pid = 4242                        # the process that ran up
+//! pid_start = 81234                 # its start time (/proc/PID/stat field 22): pid reuse
 //! created = 1795000000              # seconds since the epoch
 //! registry = "/run/netns"
 //! host_netns = "net:[4026531840]"   # the namespace up ran in, where host interfaces are
@@ -21,7 +28,11 @@
 //! [[nodes]]
 //! name = "h1"
 //! namespace = "trio-h1"
+//! id = "4:4026532281"               # the namespace's DEV:INO, once up finished
 //! ```
+//!
+//! While `up` builds, the identities of the namespaces it made are in a journal beside the
+//! record (`NAME.made`, see `journal.rs`).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -45,18 +56,48 @@ pub struct RecordNode {
     pub name: String,
     /// Its namespace's name in the registry.
     pub namespace: String,
+    /// The namespace's identity (`DEV:INO`), once `up` finished; until then it is in the
+    /// journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// The record format this version writes and reads.
+pub const FORMAT: u32 = 1;
+
+fn format_1() -> u32 {
+    1
+}
+
+/// A record file that could not be read: its path and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unreadable {
+    /// The lab's name (from the file name).
+    pub lab: String,
+    /// The record file.
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
 }
 
 /// What a lab made (or is about to make), as written in its record file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Record {
+    /// The record format ([`FORMAT`]; records written before it was recorded are format 1).
+    #[serde(default = "format_1")]
+    pub version: u32,
     /// The lab's name.
     pub lab: String,
     /// Whether `up` finished.
     pub state: RecordState,
     /// The process that ran `up`.
     pub pid: u32,
+    /// Its start time (`/proc/PID/stat` field 22), so a later process with the same pid is not
+    /// taken for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid_start: Option<u64>,
     /// When `up` started, in seconds since the epoch.
     pub created: u64,
     /// The registry (run directory) holding the namespaces.
@@ -95,44 +136,94 @@ impl Record {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        toml::from_str(&text).map(Some).map_err(|e| {
+        let record: Record = toml::from_str(&text).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{}: {}", path.display(), e.message()),
+                format!("it is damaged ({})", e.message().trim_end()),
             )
-        })
+        })?;
+        if record.version != FORMAT {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "it is in record format {}, and this netnest reads format {FORMAT}",
+                    record.version
+                ),
+            ));
+        }
+        Ok(Some(record))
     }
 
-    /// Every record in `state_dir`, sorted by lab name (unreadable ones are skipped).
-    pub fn list(state_dir: &Path) -> io::Result<Vec<Record>> {
+    /// Every record in `state_dir`, sorted by lab name, and the record files that could not be
+    /// read.
+    pub fn list(state_dir: &Path) -> io::Result<(Vec<Record>, Vec<Unreadable>)> {
         let entries = match std::fs::read_dir(state_dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
             Err(e) => return Err(e),
         };
         let mut records = Vec::new();
+        let mut unreadable = Vec::new();
         for entry in entries {
             let path = entry?.path();
-            let is_record = path.extension().is_some_and(|x| x == "toml")
-                && !path
-                    .file_name()
-                    .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
-            if is_record {
-                if let Ok(Some(r)) = Record::read_path(&path) {
-                    records.push(r);
-                }
+            let Some(lab) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+                .filter(|n| !n.starts_with('.'))
+            else {
+                continue;
+            };
+            match Record::read_path(&path) {
+                Ok(Some(r)) => records.push(r),
+                Ok(None) => {}
+                Err(e) => unreadable.push(Unreadable {
+                    lab: lab.to_owned(),
+                    path,
+                    reason: e.to_string(),
+                }),
             }
         }
         records.sort_by(|a, b| a.lab.cmp(&b.lab));
-        Ok(records)
+        unreadable.sort_by(|a, b| a.lab.cmp(&b.lab));
+        Ok((records, unreadable))
     }
 
-    fn text(&self) -> String {
-        let body = toml::to_string(self).expect("a record always serializes");
-        format!(
+    /// Removes the temporary files (`.NAME.toml.PID`) of processes that are gone: a process
+    /// killed while writing a record leaves one. Errors are ignored (the next command tries
+    /// again).
+    pub fn sweep(state_dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(state_dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .filter(|n| n.starts_with('.'))
+                .and_then(|n| n.rsplit_once(".toml."))
+                .and_then(|(_, pid)| pid.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if crate::proc::stat(pid).is_none() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// The file's text; fails if a path in it is not UTF-8 (TOML holds only UTF-8).
+    fn text(&self) -> io::Result<String> {
+        let body = toml::to_string(self).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("a record holds only UTF-8 text ({e})"),
+            )
+        })?;
+        Ok(format!(
             "# netnest lab record: what `netnest lab up` made for lab \"{}\".\n# `netnest lab down {}` removes all of it, then this file.\n{body}",
             self.lab, self.lab
-        )
+        ))
     }
 
     /// Creates the record file; fails with `AlreadyExists` if the lab has one. The whole text
@@ -156,12 +247,19 @@ impl Record {
         placed.map_err(io::Error::from)
     }
 
-    /// Writes the text to `.LAB.toml.PID` in `state_dir` and returns its path.
+    /// Writes the text to `.LAB.toml.PID` in `state_dir` and returns its path; on failure (a
+    /// full disk) nothing is left.
     fn write_tmp(&self, state_dir: &Path) -> io::Result<PathBuf> {
+        let text = self.text()?;
         let tmp = state_dir.join(format!(".{}.toml.{}", self.lab, std::process::id()));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(self.text().as_bytes())?;
-        Ok(tmp)
+        let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(text.as_bytes()));
+        match written {
+            Ok(()) => Ok(tmp),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
     }
 
     /// Replaces the record file atomically.
@@ -180,9 +278,16 @@ impl Record {
         }
     }
 
-    /// Whether the process that ran `up` is still alive (for a record still `building`).
+    /// Whether the process that ran `up` is still alive (for a record still `building`): the
+    /// same pid with the same start time (a record without a start time: the pid alone).
+    ///
+    /// `down` asks the builder's lock instead, which also sees a builder in another pid
+    /// namespace.
     pub fn builder_alive(&self) -> bool {
-        Path::new(&format!("/proc/{}", self.pid)).exists()
+        match self.pid_start {
+            Some(start) => crate::proc::running(self.pid, start),
+            None => Path::new(&format!("/proc/{}", self.pid)).exists(),
+        }
     }
 }
 
@@ -193,9 +298,11 @@ mod tests {
     #[test]
     fn round_trip() {
         let r = Record {
+            version: FORMAT,
             lab: "trio".into(),
             state: RecordState::Building,
             pid: 7,
+            pid_start: Some(8),
             created: 1,
             registry: "/run/netns".into(),
             host_netns: "net:[1]".into(),
@@ -205,9 +312,10 @@ mod tests {
             nodes: vec![RecordNode {
                 name: "h1".into(),
                 namespace: "trio-h1".into(),
+                id: Some("4:4026532281".into()),
             }],
         };
-        let text = r.text();
+        let text = r.text().unwrap();
         assert!(text.contains("state = \"building\""), "{text}");
         let back: Record = toml::from_str(&text).unwrap();
         assert_eq!(back, r);

@@ -4,7 +4,7 @@ use netnest::{Name, Registry};
 
 use crate::error::LabError;
 use crate::options::Options;
-use crate::record::{Record, RecordState};
+use crate::record::{Record, RecordState, Unreadable};
 
 /// The state of a recorded lab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,29 +82,48 @@ fn of(record: Record) -> LabStatus {
     }
 }
 
-/// Every lab recorded in `options`' state directory, by name.
+/// The labs recorded in a state directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Labs {
+    /// Each lab whose record could be read, by name.
+    pub labs: Vec<LabStatus>,
+    /// The records that could not be read (damaged, or of another format), by name: `down`
+    /// refuses them too, so they need a look.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Every lab recorded in `options`' state directory, by name, and the records that could not be
+/// read.
 ///
 /// ```no_run
-/// for lab in netnest_lab::status(&netnest_lab::Options::new())? {
+/// let labs = netnest_lab::status(&netnest_lab::Options::new())?;
+/// for lab in &labs.labs {
 ///     println!("{} {}", lab.record.lab, lab.state.as_str());
+/// }
+/// for bad in &labs.unreadable {
+///     eprintln!("{}: {}", bad.path.display(), bad.reason);
 /// }
 /// # Ok::<(), netnest_lab::LabError>(())
 /// ```
-pub fn status(options: &Options) -> Result<Vec<LabStatus>, LabError> {
+pub fn status(options: &Options) -> Result<Labs, LabError> {
     let dir = options.state_dir();
-    let records = Record::list(&dir)
+    Record::sweep(&dir);
+    let (records, unreadable) = Record::list(&dir)
         .map_err(|e| LabError::step(format!("read the records in {}", dir.display()), e))?;
-    Ok(records.into_iter().map(of).collect())
+    Ok(Labs {
+        labs: records.into_iter().map(of).collect(),
+        unreadable,
+    })
 }
 
-/// The lab `lab`, if it is recorded.
+/// The lab `lab`, if it is recorded; [`LabError::Unreadable`] if its record cannot be read.
 pub fn status_of(lab: &str, options: &Options) -> Result<Option<LabStatus>, LabError> {
     let dir = options.state_dir();
-    let record = Record::read(&dir, lab).map_err(|e| {
-        LabError::step(
-            format!("read the record {}", Record::path(&dir, lab).display()),
-            e,
-        )
+    let record = Record::read(&dir, lab).map_err(|e| LabError::Unreadable {
+        lab: lab.to_owned(),
+        path: Record::path(&dir, lab),
+        reason: e.to_string(),
     })?;
     Ok(record.map(of))
 }

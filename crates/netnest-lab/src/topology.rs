@@ -1,9 +1,11 @@
 //! [`Topology`]: a validated lab, ready to be built. Made from a file or a string
 //! ([`Topology::from_file`], [`Topology::from_str`](std::str::FromStr)) or a
-//! [`Builder`](crate::Builder); every name is resolved and every address parsed.
+//! [`Builder`](crate::Builder); every name is resolved and every address parsed. Those
+//! constructors live with the validation (`validate/load.rs`), which depends on this file and
+//! not the other way round.
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::prefix::IpPrefix;
 
@@ -125,38 +127,6 @@ impl Route {
 }
 
 impl Topology {
-    /// Reads and validates a topology file. Errors say the file, line and column.
-    ///
-    /// ```no_run
-    /// let t = netnest_lab::Topology::from_file("examples/labs/star.toml")?;
-    /// # Ok::<(), netnest_lab::SpecError>(())
-    /// ```
-    pub fn from_file(path: impl AsRef<Path>) -> Result<Topology, crate::SpecError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            crate::SpecError::new(
-                Some(path),
-                vec![crate::Problem {
-                    path: String::new(),
-                    message: format!("cannot read the file: {e}"),
-                    location: None,
-                }],
-            )
-        })?;
-        crate::validate::from_text(&text, Some(path))
-    }
-
-    /// The same topology under another lab name (so two copies never collide). The
-    /// namespace names and the default host interface names follow.
-    ///
-    /// # Errors
-    ///
-    /// If the name is invalid, or a default host interface name made from it would be longer
-    /// than 15 bytes.
-    pub fn renamed(&self, name: &str) -> Result<Topology, crate::SpecError> {
-        crate::validate::renamed(self, name)
-    }
-
     /// The node called `name`.
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.name == name)
@@ -193,14 +163,5 @@ impl Topology {
             .map(|e| e.ifname.as_str());
         ends.chain(self.host_bridges.iter().map(|b| b.name.as_str()))
             .collect()
-    }
-}
-
-impl std::str::FromStr for Topology {
-    type Err = crate::SpecError;
-
-    /// Parses and validates a topology from TOML text.
-    fn from_str(text: &str) -> Result<Topology, crate::SpecError> {
-        crate::validate::from_text(text, None)
     }
 }

@@ -292,9 +292,13 @@ fn two_labs_at_once() {
     assert!(reaches(&one, Some("h1"), "h2", "10.0.2.2"));
     assert!(reaches(&two, Some("h1"), "h2", "10.0.2.2"));
     let statuses = netnest_lab::status(&Options::new()).unwrap();
-    let names: Vec<&str> = statuses.iter().map(|s| s.record.lab.as_str()).collect();
+    let names: Vec<&str> = statuses
+        .labs
+        .iter()
+        .map(|s| s.record.lab.as_str())
+        .collect();
     assert!(names.contains(&one.name()) && names.contains(&two.name()));
-    assert!(statuses.iter().all(|s| s.state == LabState::Up));
+    assert!(statuses.labs.iter().all(|s| s.state == LabState::Up));
     let (a, b) = (one.name().to_owned(), two.name().to_owned());
     drop(one);
     assert!(

@@ -285,3 +285,118 @@ fn renamed() {
     assert_eq!(u.links[0].b.ifname, "b2-h1");
     assert!(t.renamed("much-too-long-name").is_err());
 }
+
+#[test]
+fn syntax_errors_name_their_place_and_key() {
+    // An inline table left open: the end of its own line, not the next line.
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\" # open\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (5, 18), "{msg}");
+    // A node's table given twice, and a key given twice: the key is named.
+    let (line, col, msg) = problem(&format!("{BASE}[nodes.h1]\n"));
+    assert_eq!((line, col), (4, 8));
+    assert_eq!(
+        msg,
+        "duplicate key \"h1\": the table [nodes.h1] is given twice"
+    );
+    let (line, _, msg) = problem(&format!("{BASE}lo = true\nlo = false\n"));
+    assert_eq!(line, 5);
+    assert!(msg.starts_with("duplicate key \"lo\""), "{msg}");
+}
+
+#[test]
+fn link_local_addresses_repeat_across_interfaces() {
+    // fe80::1 as the gateway on every interface of a router: allowed.
+    let text = format!(
+        "{BASE}[nodes.r]\n[[links]]\na = {{ node = \"h1\" }}\nb = {{ node = \"r\", addresses = [\"fe80::1/64\"] }}\n[[links]]\na = {{ node = \"h2\" }}\nb = {{ node = \"r\", addresses = [\"fe80::1/64\"] }}\n"
+    );
+    let t = parse(&text).unwrap();
+    assert_eq!(t.links[1].b.addresses[0].to_string(), "fe80::1/64");
+    // Twice on one interface, or a global address on two: refused.
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"fe80::1/64\", \"fe80::1/64\"] }}\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (5, 47));
+    assert_eq!(msg, "address fe80::1 is given twice on h1:eth0");
+    let (_, _, msg) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"fd00::1/64\"] }}\nb = \"h2\"\n[[links]]\na = {{ node = \"h1\", addresses = [\"fd00::1/64\"] }}\nb = \"h2\"\n"
+    ));
+    assert_eq!(msg, "address fd00::1 is on both h1:eth0 and h1:eth1");
+}
+
+#[test]
+fn ipv6_needs_an_mtu_of_1280() {
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\nmtu = 1200\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\", \"fd00::1/64\"] }}\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (6, 48));
+    assert_eq!(
+        msg,
+        "IPv6 address fd00::1/64 needs an MTU of at least 1280, and links[0] has 1200 (the kernel turns IPv6 off below that)"
+    );
+    let (line, _, msg) = problem(&format!(
+        "{BASE}[nodes.h1.bridges.br0]\nmtu = 1000\naddresses = [\"fd00::1/64\"]\n"
+    ));
+    assert_eq!(line, 6);
+    assert!(msg.contains("nodes.h1.bridges.br0 has 1000"), "{msg}");
+    // IPv4 only, or 1280: fine.
+    parse(&format!(
+        "{BASE}[[links]]\nmtu = 1280\na = {{ node = \"h1\", addresses = [\"fd00::1/64\"] }}\nb = \"h2\"\n"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn bridge_mtu_reaches_its_ports() {
+    let text = format!(
+        "{BASE}[nodes.h2.bridges.br0]\nmtu = 9000\n[[links]]\na = \"h1\"\nb = {{ node = \"h2\", bridge = \"br0\" }}\n[[links]]\na = \"h1\"\nb = \"h2\"\n"
+    );
+    let t = parse(&text).unwrap();
+    assert_eq!(
+        t.links[0].mtu,
+        Some(9000),
+        "the port's link takes the bridge's MTU"
+    );
+    assert_eq!(t.links[1].mtu, None);
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[nodes.h2.bridges.br0]\nmtu = 9000\n[[links]]\nmtu = 1500\na = \"h1\"\nb = {{ node = \"h2\", bridge = \"br0\" }}\n"
+    ));
+    assert_eq!((line, col), (7, 7));
+    assert!(
+        msg.starts_with("links[0] has mtu 1500 but is a port of nodes.h2.bridges.br0, whose mtu is 9000 (the kernel brings a bridge down to its smallest port's MTU)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn host_to_host_links_get_distinct_names() {
+    let t = parse("name = \"hh\"\n[[links]]\na = \"host\"\nb = \"host\"\n").unwrap();
+    assert_eq!(
+        (t.links[0].a.ifname.as_str(), t.links[0].b.ifname.as_str()),
+        ("hh-0a", "hh-0b")
+    );
+    let u = t.renamed("gg").unwrap();
+    assert_eq!(u.links[0].b.ifname, "gg-0b");
+}
+
+#[test]
+fn files_that_are_not_topologies() {
+    for (path, want) in [
+        ("/dev/zero", "not a regular file"),
+        ("/", "not a regular file"),
+        ("/nonexistent.toml", "cannot read the file"),
+    ] {
+        let e = Topology::from_file(path).unwrap_err();
+        assert!(e.to_string().starts_with(&format!("{path}: {want}")), "{e}");
+    }
+    let big = std::env::temp_dir().join(format!("netnest-lab-big-{}.toml", std::process::id()));
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(17 << 20).unwrap();
+    let e = Topology::from_file(&big).unwrap_err().to_string();
+    std::fs::remove_file(&big).unwrap();
+    assert!(
+        e.contains("a topology file may have at most 16777216 (16 MiB)"),
+        "{e}"
+    );
+}

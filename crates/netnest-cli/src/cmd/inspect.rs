@@ -17,14 +17,20 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
-use netnest::netlink::{Address, Link};
+use netnest::netlink::{Address, Link, Socket};
 use netnest::{IpRoute, Name};
 
-use super::nsids;
 use super::{Ctx, Status};
-use crate::messages;
 use crate::output::json::{Escape, Writer};
 use crate::output::{Format, Stdout};
+use crate::{hints, messages};
+
+/// What to do next after a failure on `name`.
+fn hint(name: &[u8], errno: Option<i32>) {
+    if let Some(next) = hints::namespace("netnest inspect", name, errno) {
+        messages::say(&next);
+    }
+}
 
 /// Gathers and prints.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
@@ -40,12 +46,17 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(ns) => ns,
         Err(e) => {
             messages::cannot_open_named(name.as_bytes(), &e);
+            hint(name.as_bytes(), e.raw_os_error());
             return Status::FAILED;
         }
     };
-    let id = match nsids::socket(false) {
-        Ok(mut sock) => sock.nsid_of(&ns).ok().flatten(),
-        Err(status) => return status,
+    // The nsid here, as `list` shows it (a kernel refusal is printed as `list` prints it).
+    let id = match Socket::open().and_then(|mut sock| sock.nsid_of(&ns)) {
+        Ok(id) => id,
+        Err(e) => {
+            messages::netlink_talk(&e);
+            None
+        }
     };
     let pids = ctx.registry.pids(&name).unwrap_or_default();
     let (links, addresses) =
@@ -53,6 +64,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(found) => found,
             Err(e) => {
                 messages::netlink_talk(&e);
+                hint(name.as_bytes(), e.raw_os_error());
                 return Status::Fail(2);
             }
         };

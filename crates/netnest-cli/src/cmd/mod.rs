@@ -10,7 +10,7 @@ mod exec;
 mod help;
 mod identify;
 mod inspect;
-mod lab;
+pub(crate) mod lab;
 mod list;
 mod list_id;
 mod monitor;

@@ -8,8 +8,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use super::{Ctx, Status};
-use crate::messages;
 use crate::output::Printer;
+use crate::{hints, messages};
 
 /// Prunes, prints what went.
 pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
@@ -19,10 +19,16 @@ pub fn run(ctx: &mut Ctx, _args: &[OsString]) -> Status {
         // is the directory that could not be read, as for `-all delete`.
         Err(e) if e.op() == netnest::Op::Remove => {
             messages::delete_failed(&e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
+            if let Some(next) = hints::prune(ctx.dir(), e.raw_os_error()) {
+                messages::say(&next);
+            }
             return Status::FAILED;
         }
     };

@@ -313,7 +313,7 @@ pub fn zsh() -> String {
         "# zsh completion for netnest: `netnest completions zsh` wrote this.\n\
          # Install: scripts/install, or save it as _netnest in a directory of $fpath.\n",
     );
-    s.push_str("local -a _netnest_subcommands _netnest_options _netnest_lab_subcommands\n");
+    s.push_str("typeset -ga _netnest_subcommands _netnest_options _netnest_lab_subcommands\n");
     s.push_str("_netnest_subcommands=(");
     for spec in VERBS {
         let _ = write!(
@@ -337,7 +337,7 @@ pub fn zsh() -> String {
             zsh_quote(&format!("{}:{}", lab.keyword, lab.summary))
         );
     }
-    s.push_str(" )\nlocal -a _netnest_keywords _netnest_option_table\n_netnest_keywords=(");
+    s.push_str(" )\ntypeset -ga _netnest_keywords _netnest_option_table\n_netnest_keywords=(");
     for (keyword, main) in keyword_table() {
         let _ = write!(s, " {keyword}:{main}");
     }
@@ -345,7 +345,7 @@ pub fn zsh() -> String {
     for (name, rule, kind) in option_table() {
         let _ = write!(s, " '{name}:{rule}:{kind}'");
     }
-    s.push_str(" )\nlocal -A _netnest_args\n_netnest_args=(");
+    s.push_str(" )\ntypeset -gA _netnest_args\n_netnest_args=(");
     for (main, kinds) in argument_table() {
         let _ = write!(s, " '{main}' '{kinds}'");
     }

@@ -43,11 +43,14 @@ pub fn full() -> String {
     }
     out.push_str("\nnetnest's own:\n");
     for spec in own.iter().filter(|spec| spec.keyword != "help") {
-        row(
-            &mut out,
-            &format!("{} {}", spec.keyword, spec.args),
-            spec.help,
-        );
+        // The lab's subcommands from its own table, which grows with the lab.
+        let args = if spec.verb == Verb::Lab {
+            let words: Vec<_> = LAB_TOPICS.iter().map(|t| t.keyword).collect();
+            format!("{{ {} }} ...", words.join(" | "))
+        } else {
+            spec.args.to_owned()
+        };
+        row(&mut out, &format!("{} {args}", spec.keyword), spec.help);
     }
     row(
         &mut out,

@@ -41,18 +41,23 @@ pub const LAB_TOPICS: &[LabTopic] = &[
     },
     LabTopic {
         keyword: "down",
-        usage: "down { NAME | FILE }",
+        usage: "down [--force] { NAME | FILE }",
         summary: "remove everything a lab made",
         about: &[
-            "Removes the lab's namespaces, host interfaces and bridges, then its record. An \
-             interface of the same name made by someone else is left alone and reported. A lab \
-             that is not up is nothing to do (exit 0).",
+            "Stops the processes left in the lab's nodes (SIGTERM, then SIGKILL after 1.5 s) \
+             and names each on stderr, removes the lab's host interfaces and bridges and its \
+             namespaces' names, then its record. Only what is still the lab's is removed: an \
+             interface of the same name made by someone else, or a name that now names another \
+             namespace, is left alone and reported. A lab that is not up is nothing to do (exit \
+             0). A record that cannot be read is reported and nothing is removed.",
+            "While the lab's up runs (it holds the lab's lock, or its recorded process is alive \
+             with its recorded start time), down refuses; --force goes on anyway.",
         ],
         examples: &[
             ("lab down trio", ""),
             ("lab down examples/labs/star.toml", ""),
         ],
-        args: &[Arg::LabOrFile],
+        args: &[Arg::LabOrFile, Arg::Words(&["--force"])],
     },
     LabTopic {
         keyword: "status",
@@ -99,4 +104,45 @@ pub fn lab_topic(word: &str) -> Option<&'static LabTopic> {
     LAB_TOPICS
         .iter()
         .find(|topic| topic.keyword.starts_with(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::lab::{lookup, VERBS};
+
+    /// Every word the lab's parser takes is documented, and names the subcommand it documents:
+    /// a new lab subcommand fails here until it has a topic.
+    #[test]
+    fn the_lab_topics_are_the_parsers_words() {
+        for (keyword, verb) in VERBS {
+            let main = VERBS
+                .iter()
+                .find(|(_, v)| v == verb)
+                .map(|(k, _)| *k)
+                .unwrap();
+            for end in 1..=keyword.len() {
+                let word = &keyword[..end];
+                let parsed = lookup(&word.into()).map(|v| {
+                    VERBS
+                        .iter()
+                        .find(|(_, other)| *other == v)
+                        .map(|(k, _)| *k)
+                        .unwrap()
+                });
+                assert_eq!(
+                    lab_topic(word).map(|t| t.keyword),
+                    parsed,
+                    "lab {word} (of {keyword}, documented under {main})"
+                );
+            }
+        }
+        for topic in LAB_TOPICS {
+            assert!(
+                VERBS.iter().any(|(k, _)| *k == topic.keyword),
+                "lab {} is documented but not parsed",
+                topic.keyword
+            );
+        }
+    }
 }

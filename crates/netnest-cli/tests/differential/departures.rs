@@ -266,3 +266,25 @@ fn completions_print_a_script() {
         Expect::ok().stdout(&script),
     );
 }
+
+/// `-help` keeps ip's behaviour (the usage on stderr, rc 255); the usage is the `netns` block,
+/// since netnest has one object, where ip prints every object's.
+#[test]
+fn dash_help_keeps_the_usage_on_stderr() {
+    let ip = sc().opt("-help").run_reference();
+    assert_eq!(ip.code, 255);
+    assert!(ip.stdout.is_empty());
+    assert!(ip
+        .stderr
+        .starts_with(b"Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"));
+    if netnest_testkit::selftest() {
+        return;
+    }
+    let usage = USAGE
+        .replace("Usage:\tip netns ", "Usage:\tnetnest ")
+        .replace("\n\tip netns ", "\n\tnetnest ")
+        .replace("\n\tip [-all] netns ", "\n\tnetnest [-all] ");
+    sc().opt("-help")
+        .run_netnest()
+        .assert(&Expect::code(255).stderr(usage));
+}

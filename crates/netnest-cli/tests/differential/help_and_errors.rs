@@ -68,3 +68,12 @@ fn unknown_long_option_is_named_with_one_dash() {
         .arg("list")
         .expect(Expect::code(255).stderr("Option \"-x\" is unknown, try \"ip -help\".\n"));
 }
+
+/// `-h` is `-human` (the first option it abbreviates), ignored, as in ip: not help.
+#[test]
+fn dash_h_is_human_not_help() {
+    sc().setup("ip netns add a")
+        .opt("-h")
+        .arg("list")
+        .expect(Expect::ok().stdout("a\n"));
+}

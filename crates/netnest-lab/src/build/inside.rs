@@ -4,13 +4,23 @@
 use netnest::netlink::{Socket, SocketOptions};
 use netnest::{Name, NetNs};
 
-use crate::error::LabError;
+use crate::error::{Cause, LabError};
+use crate::journal::Journal;
 use crate::names::sysctl_path;
-use crate::topology::Topology;
+use crate::topology::{Node, Topology};
 
 /// How many threads create namespaces: the kernel sets up several network namespaces at once,
 /// so two threads (the machines this runs on have two cores or more) overlap the waits.
 const CREATORS: usize = 2;
+
+/// Makes one namespace and names it `name`, writing its identity in the journal in between, so
+/// that no name the lab gives is without its identity (see `journal.rs`).
+fn make(registry: &netnest::Registry, name: &Name, journal: &Journal) -> Result<NetNs, Cause> {
+    let ns = NetNs::new()?;
+    journal.append(&name.to_string(), ns.id())?;
+    registry.attach_ns(name, &ns)?;
+    Ok(ns)
+}
 
 /// Creates every node's namespace in `registry`, on [`CREATORS`] threads, and returns them in
 /// node order. `created` gets the index of each node whose namespace was made, as it is made,
@@ -18,7 +28,7 @@ const CREATORS: usize = 2;
 pub(super) fn create_namespaces(
     t: &Topology,
     registry: &netnest::Registry,
-    names: &[Name],
+    (names, journal): (&[Name], &Journal),
     created: &mut Vec<usize>,
     tick: &mut dyn FnMut(),
 ) -> Result<Vec<NetNs>, LabError> {
@@ -38,7 +48,7 @@ pub(super) fn create_namespaces(
                         if stop.load(Ordering::Relaxed) {
                             break;
                         }
-                        let made = registry.add(&names[i]);
+                        let made = make(registry, &names[i], journal);
                         let failed = made.is_err();
                         if tx.send((i, made)).is_err() || failed {
                             break;
@@ -93,10 +103,33 @@ fn no_dad(node: &str) -> Result<(), LabError> {
     }
 }
 
+/// Whether a sysctl sets the defaults of interfaces made later (`net.ipv4.conf.default.*`,
+/// `net.ipv6.conf.default.*`): those are written before the node's interfaces exist, the
+/// others after.
+pub(super) fn is_default(key: &str) -> bool {
+    key.starts_with("net.ipv4.conf.default.") || key.starts_with("net.ipv6.conf.default.")
+}
+
+/// Writes the sysctls of `node` for which `pick` holds, from a thread inside its namespace
+/// (`/proc/sys/net` shows the namespace of the thread that opens the file). Returns whether
+/// there were any.
+fn write_node_sysctls(node: &Node, pick: fn(&str) -> bool) -> Result<bool, LabError> {
+    let mut any = false;
+    for (key, value) in node.sysctls.iter().filter(|(k, _)| pick(k)) {
+        let path = format!("/proc/sys/{}", sysctl_path(key));
+        std::fs::write(&path, value).map_err(|e| {
+            LabError::step(format!("set sysctl {key} = {value} in {}", node.name), e)
+        })?;
+        any = true;
+    }
+    Ok(any)
+}
+
 /// Opens a netlink socket inside every node, from one short-lived thread that enters each
 /// namespace in turn (a few microseconds each, where a thread per namespace costs tens). If the
 /// lab has IPv6 addresses, also turns off duplicate address detection for the node's new
-/// interfaces ([`NO_DAD`]).
+/// interfaces ([`NO_DAD`]); then writes the node's `default` sysctls ([`is_default`]), so
+/// they apply to the interfaces made next (and a `default.accept_dad` of the node's wins).
 pub(super) fn open_sockets(t: &Topology, namespaces: &[NetNs]) -> Result<Vec<Socket>, LabError> {
     let ipv6 = t
         .links
@@ -121,6 +154,7 @@ pub(super) fn open_sockets(t: &Topology, namespaces: &[NetNs]) -> Result<Vec<Soc
                 if ipv6 {
                     no_dad(&node.name)?;
                 }
+                write_node_sysctls(node, is_default)?;
                 SocketOptions::new().open().map_err(|e| {
                     LabError::step(format!("open a netlink socket in {}", node.name), e)
                 })
@@ -129,28 +163,23 @@ pub(super) fn open_sockets(t: &Topology, namespaces: &[NetNs]) -> Result<Vec<Soc
     })
 }
 
-/// Writes every node's sysctls under `/proc/sys/net`, from a thread inside the node's namespace
-/// (`/proc/sys/net` shows the namespace of the thread that opens the file). Returns how many
-/// nodes had sysctls.
+/// Writes every node's other sysctls (not [`is_default`]), once its interfaces exist. Returns
+/// how many nodes had such sysctls.
 pub(super) fn write_sysctls(t: &Topology, namespaces: &[NetNs]) -> Result<usize, LabError> {
-    if t.nodes.iter().all(|n| n.sysctls.is_empty()) {
+    let late = |n: &Node| n.sysctls.iter().any(|(k, _)| !is_default(k));
+    if !t.nodes.iter().any(late) {
         return Ok(0);
     }
     on_thread(|| {
         let mut count = 0;
         for (ns, node) in namespaces.iter().zip(&t.nodes) {
-            if node.sysctls.is_empty() {
+            if !late(node) {
                 continue;
             }
             let _inside = ns
                 .enter()
                 .map_err(|e| LabError::step(format!("enter namespace {}", node.namespace), e))?;
-            for (key, value) in &node.sysctls {
-                let path = format!("/proc/sys/{}", sysctl_path(key));
-                std::fs::write(&path, value).map_err(|e| {
-                    LabError::step(format!("set sysctl {key} = {value} in {}", node.name), e)
-                })?;
-            }
+            write_node_sysctls(node, |k| !is_default(k))?;
             count += 1;
         }
         Ok(count)

@@ -5,12 +5,15 @@ use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 
 use netnest::netlink::Socket;
-use netnest::{IpRoute, Name, NetNs};
+use std::path::Path;
+
+use netnest::{IpRoute, Name, NetNs, NsId};
 
 use super::down::teardown;
 use super::inside::{create_namespaces, open_sockets, write_sysctls};
 use super::plan::{Batch, Plan, StepText};
 use crate::error::LabError;
+use crate::journal::{id_text, Journal};
 use crate::lab::Lab;
 use crate::options::{Options, Phase, Progress};
 use crate::record::{Record, RecordNode, RecordState};
@@ -22,7 +25,9 @@ fn namespace_name(ns: &str) -> Result<Name, LabError> {
     })
 }
 
-/// Builds `t`; see [`Topology::up_with`].
+/// Builds `t`; see [`Topology::up_with`]. The steps: check that nothing the lab would make
+/// exists, claim the lab (its lock and record), build, then record the result or remove what
+/// was made.
 pub(crate) fn up(
     t: &Topology,
     options: &Options,
@@ -30,10 +35,51 @@ pub(crate) fn up(
 ) -> Result<Lab, LabError> {
     let host = NetNs::current().map_err(|e| LabError::step("open the host's namespace", e))?;
     let state_dir = options.state_dir();
-    let registry = options.registry();
-    let record_path = Record::path(&state_dir, &t.name);
+    Record::sweep(&state_dir);
+    let names = free_names(t, options)?;
+    let mut host_ipr =
+        IpRoute::new().map_err(|e| LabError::step("open a netlink socket in the host", e))?;
+    free_host_interfaces(t, &mut host_ipr)?;
+    let mut record = new_record(t, options, &host);
+    let journal = claim(&record, &state_dir)?;
 
-    // Nothing recorded, nothing taken: otherwise stop before making anything.
+    let mut made = Vec::with_capacity(t.nodes.len());
+    let mut created = Vec::with_capacity(t.nodes.len());
+    let built = build(
+        t,
+        options,
+        (&names, &journal),
+        &host,
+        &mut host_ipr,
+        (&mut made, &mut created),
+        progress,
+    )
+    .and_then(|()| finish(&mut record, &made, &state_dir));
+    match built {
+        Ok(()) => {
+            // The identities are in the record now.
+            let _ = journal.remove();
+            progress(Progress {
+                phase: Phase::Done,
+                done: 1,
+                total: 1,
+            });
+            Ok(Lab::new(t.clone(), options.clone(), host, made))
+        }
+        Err(e) => Err(roll_back(
+            e,
+            t,
+            options,
+            (made, &created),
+            &mut host_ipr,
+            journal,
+        )),
+    }
+}
+
+/// The namespaces' names, none of which may exist yet; nor may the lab's record.
+fn free_names(t: &Topology, options: &Options) -> Result<Vec<Name>, LabError> {
+    let record_path = Record::path(&options.state_dir(), &t.name);
     if record_path.exists() {
         return Err(LabError::AlreadyUp {
             lab: t.name.clone(),
@@ -43,15 +89,18 @@ pub(crate) fn up(
     let mut names = Vec::with_capacity(t.nodes.len());
     for node in &t.nodes {
         let name = namespace_name(&node.namespace)?;
-        if registry.path(&name).symlink_metadata().is_ok() {
+        if options.registry().path(&name).symlink_metadata().is_ok() {
             return Err(LabError::Taken {
                 what: format!("namespace \"{}\"", node.namespace),
             });
         }
         names.push(name);
     }
-    let mut host_ipr =
-        IpRoute::new().map_err(|e| LabError::step("open a netlink socket in the host", e))?;
+    Ok(names)
+}
+
+/// Checks that no host interface the lab would make exists.
+fn free_host_interfaces(t: &Topology, host_ipr: &mut IpRoute) -> Result<(), LabError> {
     for name in t.host_interfaces() {
         match host_ipr.link_get(name) {
             Ok(_) => {
@@ -63,21 +112,31 @@ pub(crate) fn up(
             Err(e) => return Err(LabError::step(format!("look up host interface {name}"), e)),
         }
     }
+    Ok(())
+}
 
-    // The record, before anything is made.
-    let mut record = Record {
+/// The record of what `up` is about to make.
+fn new_record(t: &Topology, options: &Options, host: &NetNs) -> Record {
+    // The file is only shown by `status`: a path that is not UTF-8 is recorded lossily.
+    let file = t.file.as_ref().map(|f| {
+        let f = std::path::absolute(f).unwrap_or(f.clone());
+        match f.to_str() {
+            Some(_) => f,
+            None => f.to_string_lossy().into_owned().into(),
+        }
+    });
+    Record {
+        version: crate::record::FORMAT,
         lab: t.name.clone(),
         state: RecordState::Building,
         pid: std::process::id(),
+        pid_start: crate::proc::own_start(),
         created: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        registry: registry.dir().to_path_buf(),
+        registry: options.registry().dir().to_path_buf(),
         host_netns: host.to_string(),
-        file: t
-            .file
-            .as_ref()
-            .map(|f| std::path::absolute(f).unwrap_or(f.clone())),
+        file,
         host_links: t
             .links
             .iter()
@@ -92,81 +151,111 @@ pub(crate) fn up(
             .map(|n| RecordNode {
                 name: n.name.clone(),
                 namespace: n.namespace.clone(),
+                id: None,
             })
             .collect(),
-    };
-    if let Err(e) = record.create(&state_dir) {
-        return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
-            LabError::AlreadyUp {
-                lab: t.name.clone(),
-                record: record_path,
-            }
-        } else {
-            LabError::step(format!("write the record {}", record_path.display()), e)
-        });
     }
+}
 
-    let mut made = Vec::with_capacity(t.nodes.len());
-    let mut created = Vec::with_capacity(t.nodes.len());
-    let built = build(
-        t,
-        options,
-        &names,
-        &host,
-        &mut host_ipr,
-        (&mut made, &mut created),
-        progress,
-    )
-    .and_then(|()| {
-        record.state = RecordState::Up;
-        record
-            .replace(&state_dir)
-            .map_err(|e| LabError::step(format!("write the record {}", record_path.display()), e))
-    });
-    match built {
-        Ok(()) => {
-            progress(Progress {
-                phase: Phase::Done,
-                done: 1,
-                total: 1,
-            });
-            Ok(Lab::new(t.clone(), options.clone(), host, made))
-        }
-        Err(mut e) => {
-            let made_names: Vec<String> = created
-                .iter()
-                .map(|&i| t.nodes[i].namespace.clone())
-                .collect();
-            let host_names: Vec<String> =
-                t.host_interfaces().into_iter().map(str::to_owned).collect();
-            drop(made);
-            let report = teardown(
-                &t.name,
-                registry,
-                &made_names,
-                &host_names,
-                Some(&mut host_ipr),
-            );
-            if report.failed.is_empty() {
-                let _ = Record::remove(&state_dir, &t.name);
-            }
-            if let LabError::Step { leftovers, .. } = &mut e {
-                leftovers.extend(report.failed);
-            }
-            Err(e)
+/// Claims the lab: takes its lock (the journal), then writes its record without replacing
+/// one. Nothing is left behind if either fails.
+fn claim(record: &Record, state_dir: &Path) -> Result<Journal, LabError> {
+    let record_path = Record::path(state_dir, &record.lab);
+    let write_failed = |e| LabError::step(format!("write the record {}", record_path.display()), e);
+    let already = || LabError::AlreadyUp {
+        lab: record.lab.clone(),
+        record: record_path.clone(),
+    };
+    std::fs::create_dir_all(state_dir).map_err(write_failed)?;
+    let journal = Journal::lock(state_dir, &record.lab)
+        .map_err(write_failed)?
+        .ok_or_else(already)?;
+    match record.create(state_dir) {
+        Ok(()) => {}
+        // The journal is that lab's: leave it.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(already()),
+        Err(e) => {
+            let _ = journal.remove();
+            return Err(write_failed(e));
         }
     }
+    // No record was there, so what the journal holds is stale: the lab is ours now.
+    journal.clear().map_err(write_failed)?;
+    Ok(journal)
+}
+
+/// Records that `up` finished, with the identity of every namespace.
+fn finish(record: &mut Record, made: &[NetNs], state_dir: &Path) -> Result<(), LabError> {
+    for (node, ns) in record.nodes.iter_mut().zip(made) {
+        node.id = Some(id_text(ns.id()));
+    }
+    record.state = RecordState::Up;
+    record.replace(state_dir).map_err(|e| {
+        LabError::step(
+            format!(
+                "write the record {}",
+                Record::path(state_dir, &record.lab).display()
+            ),
+            e,
+        )
+    })
+}
+
+/// After a failed step: removes what was made (the namespaces `created`, by their identity),
+/// then the record and the journal if nothing is left; the error gets what could not be
+/// removed.
+fn roll_back(
+    mut e: LabError,
+    t: &Topology,
+    options: &Options,
+    (made, created): (Vec<NetNs>, &[usize]),
+    host_ipr: &mut IpRoute,
+    journal: Journal,
+) -> LabError {
+    let made_names: Vec<(String, Option<NsId>)> = created
+        .iter()
+        .map(|&i| (t.nodes[i].namespace.clone(), made.get(i).map(NetNs::id)))
+        .collect();
+    let made_names = if made.is_empty() {
+        // The namespaces step itself failed: the journal has the identities.
+        let ids = journal.read().unwrap_or_default();
+        created
+            .iter()
+            .map(|&i| {
+                let ns = &t.nodes[i].namespace;
+                (ns.clone(), ids.get(ns).copied())
+            })
+            .collect()
+    } else {
+        made_names
+    };
+    let host_names: Vec<String> = t.host_interfaces().into_iter().map(str::to_owned).collect();
+    drop(made);
+    let report = teardown(
+        &t.name,
+        options.registry(),
+        &made_names,
+        &host_names,
+        Some(host_ipr),
+    );
+    if report.failed.is_empty() {
+        let _ = journal.remove();
+        let _ = Record::remove(&options.state_dir(), &t.name);
+    }
+    if let LabError::Step { leftovers, .. } = &mut e {
+        leftovers.extend(report.failed);
+    }
+    e
 }
 
 fn libc_enodev() -> i32 {
     netnest::rustix::io::Errno::NODEV.raw_os_error()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build(
     t: &Topology,
     options: &Options,
-    names: &[Name],
+    (names, journal): (&[Name], &Journal),
     host: &NetNs,
     host_ipr: &mut IpRoute,
     (made, created): (&mut Vec<NetNs>, &mut Vec<usize>),
@@ -174,7 +263,11 @@ fn build(
 ) -> Result<(), LabError> {
     let registry = options.registry();
     let n = t.nodes.len();
-    let sysctl_nodes = t.nodes.iter().filter(|n| !n.sysctls.is_empty()).count();
+    let sysctl_nodes = t
+        .nodes
+        .iter()
+        .filter(|n| n.sysctls.iter().any(|(k, _)| !super::inside::is_default(k)))
+        .count();
     let total = n + 2 * (n + 1) + sysctl_nodes;
     let mut done = 0;
     let mut tick = |phase: Phase, progress: &mut dyn FnMut(Progress)| {
@@ -182,7 +275,7 @@ fn build(
         progress(Progress { phase, done, total });
     };
 
-    *made = create_namespaces(t, registry, names, created, &mut || {
+    *made = create_namespaces(t, registry, (names, journal), created, &mut || {
         tick(Phase::Namespaces, progress)
     })?;
     let mut sockets = open_sockets(t, made)?;

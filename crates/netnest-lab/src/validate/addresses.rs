@@ -1,4 +1,6 @@
-//! The same address twice in one namespace.
+//! The same address twice in one namespace. A link-local IPv6 address (`fe80::/10`) is only
+//! unique on its interface: the same one on several interfaces of a node (`fe80::1` as the
+//! gateway on every interface of a router) is Linux's usual convention, and allowed.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -26,7 +28,8 @@ pub(super) fn duplicates(
     nodes: &[Node],
     host_bridges: &[Bridge],
 ) {
-    let mut seen: HashMap<(Place, IpAddr), String> = HashMap::new();
+    // Keyed by place and address, and by interface too for a link-local address.
+    let mut seen: HashMap<(Place, Option<&str>, IpAddr), &str> = HashMap::new();
     let mut where_: Vec<Addressed> = Vec::new();
     for (i, (l, raw_link)) in links.iter().zip(&raw.links).enumerate() {
         for (side, e, r) in [
@@ -84,17 +87,27 @@ pub(super) fn duplicates(
             Place::Node(i) => nodes[i].name.as_str(),
         };
         for (j, a) in addresses.iter().enumerate() {
-            if let Some(first) = seen.insert((place, a.addr), ifname.to_owned()) {
+            let on = is_link_local(a.addr).then_some(ifname);
+            if let Some(first) = seen.insert((place, on, a.addr), ifname) {
                 let (span, path) = spans.get(j).cloned().unwrap_or((0..0, String::new()));
                 c.err(
                     span,
                     path,
-                    format!(
-                        "address {} is on both {wher}:{first} and {wher}:{ifname}",
-                        a.addr
-                    ),
+                    if first == ifname {
+                        format!("address {} is given twice on {wher}:{ifname}", a.addr)
+                    } else {
+                        format!(
+                            "address {} is on both {wher}:{first} and {wher}:{ifname}",
+                            a.addr
+                        )
+                    },
                 );
             }
         }
     }
+}
+
+/// Whether `ip` is an IPv6 link-local address (`fe80::/10`).
+pub(super) fn is_link_local(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V6(a) if a.segments()[0] & 0xffc0 == 0xfe80)
 }

@@ -1,25 +1,33 @@
 //! From the file as written ([`crate::file`]) to a [`Topology`]: every name resolved, every
 //! address parsed, every problem reported with its place. Nothing here touches the system.
+//!
+//! [`check`] runs the steps in order: the lab's name, the nodes, the bridges, the links (ends
+//! resolved, explicit interface names claimed), the default interface names, bridge ports, MTUs,
+//! duplicate addresses, then each node's own settings (sysctls, routes).
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::error::{Location, Problem, SpecError};
+use crate::error::SpecError;
 use crate::file::{RawBridge, RawEnd, RawLab, S};
 
 mod addresses;
 mod checker;
+mod load;
+mod mtu;
+mod names;
 mod node;
 mod ports;
 mod rename;
 mod route;
+mod syntax;
 
 use checker::Checker;
+use names::Taken;
 
-use crate::names::{bad_ifname, bad_name, IFNAME_MAX};
+use crate::names::{bad_name, default_host_ifname, IFNAME_MAX};
 use crate::topology::{Bridge, End, Link, Node, Place, Topology};
-pub(crate) use rename::renamed;
 use route::check_route;
 
 /// The word that names the host as a link end.
@@ -27,17 +35,8 @@ pub(crate) const HOST: &str = "host";
 
 /// Parses TOML text and validates it.
 pub(crate) fn from_text(text: &str, file: Option<&Path>) -> Result<Topology, SpecError> {
-    let mut raw: RawLab = toml::from_str(text).map_err(|e| {
-        let location = e.span().map(|span| Location::of(text, span));
-        SpecError::new(
-            file,
-            vec![Problem {
-                path: String::new(),
-                message: e.message().trim_end().to_owned(),
-                location,
-            }],
-        )
-    })?;
+    let mut raw: RawLab =
+        toml::from_str(text).map_err(|e| SpecError::new(file, vec![syntax::problem(text, &e)]))?;
     for link in &mut raw.links {
         link.get_mut().fix_spans(text);
     }
@@ -46,11 +45,6 @@ pub(crate) fn from_text(text: &str, file: Option<&Path>) -> Result<Topology, Spe
 
 /// The bridges written for one place: where, its name, the entries.
 type BridgesOf<'a> = (Place, &'a str, &'a [(S<String>, RawBridge)]);
-
-/// What holds a name in a namespace, for duplicate errors.
-struct Owner {
-    what: String,
-}
 
 /// Validates the file's structure into a [`Topology`].
 pub(crate) fn check(
@@ -66,10 +60,49 @@ pub(crate) fn check(
     if let Some(why) = bad_name(&lab) {
         c.err(raw.name.span(), "name", format!("invalid lab name: {why}"));
     }
+    let mut nodes = nodes(&mut c, &raw, &lab);
+    let mut taken = Taken::new(nodes.len());
+    let node_bridges = bridges_written(&raw);
+    let host_bridges = bridges(&mut c, &raw, &node_bridges, &mut taken, &mut nodes);
+    let (mut links, spans) = links(&mut c, &raw, &nodes, &mut taken);
+    default_names(&mut c, &raw, &lab, &nodes, &mut taken, &mut links, &spans);
+    ports::resolve(
+        &mut c,
+        &raw,
+        &node_bridges,
+        &mut links,
+        &nodes,
+        &host_bridges,
+    );
+    mtu::check(
+        &mut c,
+        &raw,
+        &node_bridges,
+        &mut links,
+        &nodes,
+        &host_bridges,
+    );
+    addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
+    node::settings(&mut c, &raw, &mut nodes, &links);
 
-    // Nodes.
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    if c.problems.is_empty() {
+        Ok(Topology {
+            name: lab,
+            nodes,
+            host_bridges,
+            links,
+            file: file.map(Path::to_path_buf),
+        })
+    } else {
+        let mut problems = c.problems;
+        problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line, l.column)));
+        Err(SpecError::new(file, problems))
+    }
+}
+
+/// The nodes, in file order, with their names checked (settings come last, in [`node`]).
+fn nodes(c: &mut Checker, raw: &RawLab, lab: &str) -> Vec<Node> {
+    let mut nodes = Vec::with_capacity(raw.nodes.0.len());
     for (key, _) in &raw.nodes.0 {
         let name = key.get_ref();
         let path = format!("nodes.{name}");
@@ -82,7 +115,6 @@ pub(crate) fn check(
         } else if let Some(why) = bad_name(name) {
             c.err(key.span(), &path, format!("invalid node name: {why}"));
         }
-        index.insert(name.clone(), nodes.len());
         nodes.push(Node {
             name: name.clone(),
             namespace: format!("{lab}-{name}"),
@@ -92,35 +124,12 @@ pub(crate) fn check(
             routes: Vec::new(),
         });
     }
-    let node_list = || {
-        let names: Vec<&str> = raw
-            .nodes
-            .0
-            .iter()
-            .map(|(k, _)| k.get_ref().as_str())
-            .collect();
-        if names.is_empty() {
-            "there are no nodes".to_owned()
-        } else {
-            format!("the nodes are: {}", names.join(", "))
-        }
-    };
+    nodes
+}
 
-    // Names taken in each place; `lo` is in every node.
-    let mut taken: HashMap<(Place, String), Owner> = HashMap::new();
-    for i in 0..nodes.len() {
-        taken.insert(
-            (Place::Node(i), "lo".into()),
-            Owner {
-                what: "the loopback interface".into(),
-            },
-        );
-    }
-
-    // Bridges, node by node, then the host's.
-    let mut host_bridges = Vec::new();
-    let node_bridges: Vec<BridgesOf> = raw
-        .nodes
+/// The bridges as written: node by node, then the host's.
+fn bridges_written(raw: &RawLab) -> Vec<BridgesOf<'_>> {
+    raw.nodes
         .0
         .iter()
         .enumerate()
@@ -130,22 +139,31 @@ pub(crate) fn check(
                 .iter()
                 .map(|h| (Place::Host, HOST, h.bridges.0.as_slice())),
         )
-        .collect();
-    for (place, owner, bridges) in &node_bridges {
+        .collect()
+}
+
+/// The path of bridge `key` of `owner` in the file (`nodes.r.bridges.br0`, `host.bridges.br0`).
+fn bridge_path(place: Place, owner: &str, key: &str) -> String {
+    match place {
+        Place::Host => format!("host.bridges.{key}"),
+        Place::Node(_) => format!("nodes.{owner}.bridges.{key}"),
+    }
+}
+
+/// Checks every bridge and puts it in its node; returns the host's.
+fn bridges(
+    c: &mut Checker,
+    raw: &RawLab,
+    written: &[BridgesOf],
+    taken: &mut Taken,
+    nodes: &mut [Node],
+) -> Vec<Bridge> {
+    let mut host_bridges = Vec::new();
+    for (place, owner, bridges) in written {
         for (key, b) in bridges.iter() {
-            let path = match place {
-                Place::Host => format!("host.bridges.{}", key.get_ref()),
-                Place::Node(_) => format!("nodes.{owner}.bridges.{}", key.get_ref()),
-            };
-            claim(
-                &mut c,
-                &mut taken,
-                &raw,
-                *place,
-                key,
-                &path,
-                format!("bridge {}", key.get_ref()),
-            );
+            let path = bridge_path(*place, owner, key.get_ref());
+            let what = format!("bridge {}", key.get_ref());
+            taken.claim(c, raw, *place, key, &path, what);
             let addresses = b
                 .addresses
                 .iter()
@@ -164,49 +182,56 @@ pub(crate) fn check(
             }
         }
     }
+    host_bridges
+}
 
-    // Links: ends resolved, explicit names claimed; default names come after.
-    let resolve = |c: &mut Checker, e: &RawEnd, path: &str| -> Option<Place> {
-        let name = e.node.get_ref();
-        if name == HOST {
-            return Some(Place::Host);
-        }
-        match index.get(name) {
-            Some(&i) => Some(Place::Node(i)),
-            None => {
-                c.err(
-                    e.node.span(),
-                    format!("{path}.node"),
-                    format!("unknown node \"{name}\" ({})", node_list()),
-                );
-                None
-            }
-        }
+/// Where end `path` is: the host, or a node (reported if unknown).
+fn resolve(c: &mut Checker, nodes: &[Node], e: &RawEnd, path: &str) -> Option<Place> {
+    let name = e.node.get_ref();
+    if name == HOST {
+        return Some(Place::Host);
+    }
+    if let Some(i) = nodes.iter().position(|n| &n.name == name) {
+        return Some(Place::Node(i));
+    }
+    let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+    let list = if names.is_empty() {
+        "there are no nodes".to_owned()
+    } else {
+        format!("the nodes are: {}", names.join(", "))
     };
-    let mut links: Vec<Link> = Vec::new();
-    let mut spans: Vec<[Range<usize>; 2]> = Vec::new();
+    c.err(
+        e.node.span(),
+        format!("{path}.node"),
+        format!("unknown node \"{name}\" ({list})"),
+    );
+    None
+}
+
+/// The links with their ends resolved and explicit interface names claimed (default names
+/// come after, in [`default_names`]); also each end's span, for the default names' errors.
+fn links(
+    c: &mut Checker,
+    raw: &RawLab,
+    nodes: &[Node],
+    taken: &mut Taken,
+) -> (Vec<Link>, Vec<[Range<usize>; 2]>) {
+    let mut links = Vec::with_capacity(raw.links.len());
+    let mut spans = Vec::with_capacity(raw.links.len());
     for (i, l) in raw.links.iter().enumerate() {
         let link = l.get_ref();
         let mut ends = Vec::new();
         for (side, e) in [("a", &link.a), ("b", &link.b)] {
             let path = format!("links[{i}].{side}");
             let end = e.get_ref();
-            let place = resolve(&mut c, end, &path);
+            let place = resolve(c, nodes, end, &path);
             if let (Some(place), Some(ifname)) = (place, &end.ifname) {
                 let what = format!(
                     "end {side} of links[{i}] ({}:{})",
                     end.node.get_ref(),
                     ifname.get_ref()
                 );
-                claim(
-                    &mut c,
-                    &mut taken,
-                    &raw,
-                    place,
-                    ifname,
-                    &format!("{path}.ifname"),
-                    what,
-                );
+                taken.claim(c, raw, place, ifname, &format!("{path}.ifname"), what);
             }
             let addresses = end
                 .addresses
@@ -231,8 +256,20 @@ pub(crate) fn check(
         links.push(Link { a, b, mtu });
         spans.push([link.a.span(), link.b.span()]);
     }
+    (links, spans)
+}
 
-    // Default interface names: ethN in a node, LAB-NODE in the host.
+/// Default interface names: the first free `ethN` in a node; in the host, `LAB-NODE` after the
+/// node at the other end ([`default_host_ifname`]).
+fn default_names(
+    c: &mut Checker,
+    raw: &RawLab,
+    lab: &str,
+    nodes: &[Node],
+    taken: &mut Taken,
+    links: &mut [Link],
+    spans: &[[Range<usize>; 2]],
+) {
     let mut next_eth: HashMap<usize, usize> = HashMap::new();
     for (i, link) in links.iter_mut().enumerate() {
         let other = [link.b.place, link.a.place];
@@ -241,30 +278,20 @@ pub(crate) fn check(
                 continue;
             }
             let side = ["a", "b"][k];
-            let span = spans[i][k].clone();
+            let what = format!("end {side} of links[{i}]");
             match end.place {
                 Place::Node(n) => {
                     let counter = next_eth.entry(n).or_insert(0);
-                    loop {
-                        let name = format!("eth{counter}");
-                        *counter += 1;
-                        let key = (end.place, name.clone());
-                        if let std::collections::hash_map::Entry::Vacant(v) = taken.entry(key) {
-                            v.insert(Owner {
-                                what: format!("end {side} of links[{i}]"),
-                            });
-                            end.ifname = name;
-                            break;
-                        }
-                    }
+                    end.ifname = taken.first_free(end.place, "eth", counter, what);
                 }
                 Place::Host => {
                     let peer = match other[k] {
-                        Place::Node(n) => nodes[n].name.clone(),
-                        Place::Host => i.to_string(),
+                        Place::Node(n) => Some(nodes[n].name.as_str()),
+                        Place::Host => None,
                     };
-                    let name = format!("{lab}-{peer}");
+                    let name = default_host_ifname(lab, i, k, peer);
                     let path = format!("links[{i}].{side}");
+                    let span = spans[i][k].clone();
                     if name.len() > IFNAME_MAX {
                         c.err(
                             span,
@@ -272,88 +299,18 @@ pub(crate) fn check(
                             format!("a host end needs an ifname: the default \"{name}\" is longer than {IFNAME_MAX} bytes"),
                         );
                     } else {
-                        claim(
-                            &mut c,
-                            &mut taken,
-                            &raw,
+                        taken.claim(
+                            c,
+                            raw,
                             Place::Host,
                             &S::new(span, name.clone()),
                             &path,
-                            format!("end {side} of links[{i}]"),
+                            what,
                         );
                         end.ifname = name;
                     }
                 }
             }
-        }
-    }
-
-    // Bridge membership: on the ends, and in the bridges' member lists.
-    ports::resolve(
-        &mut c,
-        &raw,
-        &node_bridges,
-        &mut links,
-        &nodes,
-        &host_bridges,
-    );
-
-    addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
-
-    node::settings(&mut c, &raw, &mut nodes, &links);
-
-    if c.problems.is_empty() {
-        Ok(Topology {
-            name: lab,
-            nodes,
-            host_bridges,
-            links,
-            file: file.map(Path::to_path_buf),
-        })
-    } else {
-        let mut problems = c.problems;
-        problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line, l.column)));
-        Err(SpecError::new(file, problems))
-    }
-}
-
-fn nodes_name(raw: &RawLab, i: usize) -> &str {
-    raw.nodes.0[i].0.get_ref()
-}
-
-/// Takes the interface name `name` in `place`, or reports it as invalid or taken.
-fn claim(
-    c: &mut Checker,
-    taken: &mut HashMap<(Place, String), Owner>,
-    raw: &RawLab,
-    place: Place,
-    name: &S<String>,
-    path: &str,
-    what: String,
-) {
-    if let Some(why) = bad_ifname(name.get_ref()) {
-        c.err(name.span(), path, why);
-        return;
-    }
-    let key = (place, name.get_ref().clone());
-    match taken.get(&key) {
-        Some(owner) => {
-            let wher = match place {
-                Place::Host => "the host".to_owned(),
-                Place::Node(i) => format!("node {}", nodes_name(raw, i)),
-            };
-            c.err(
-                name.span(),
-                path,
-                format!(
-                    "duplicate interface name \"{}\" in {wher}: it is already {}",
-                    name.get_ref(),
-                    owner.what
-                ),
-            )
-        }
-        None => {
-            taken.insert(key, Owner { what });
         }
     }
 }

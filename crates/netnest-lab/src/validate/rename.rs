@@ -2,7 +2,7 @@
 
 use super::bad_name;
 use crate::error::{Problem, SpecError};
-use crate::names::IFNAME_MAX;
+use crate::names::{default_host_ifname, IFNAME_MAX};
 use crate::topology::{Place, Topology};
 
 /// The topology under another name: namespaces and default host interface names follow.
@@ -32,11 +32,11 @@ pub(crate) fn renamed(t: &Topology, name: &str) -> Result<Topology, SpecError> {
                 continue;
             }
             let peer = match places[k] {
-                Place::Node(n) => t.nodes[n].name.clone(),
-                Place::Host => i.to_string(),
+                Place::Node(n) => Some(t.nodes[n].name.as_str()),
+                Place::Host => None,
             };
-            if end.ifname == format!("{}-{peer}", t.name) {
-                let new = format!("{name}-{peer}");
+            if end.ifname == default_host_ifname(&t.name, i, k, peer) {
+                let new = default_host_ifname(name, i, k, peer);
                 if new.len() > IFNAME_MAX {
                     return Err(fail(format!(
                         "the host interface name \"{new}\" made from the new name is longer than {IFNAME_MAX} bytes"

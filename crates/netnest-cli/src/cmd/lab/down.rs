@@ -1,4 +1,5 @@
-//! `netnest lab down NAME|FILE`: remove what the lab's record says it made; twice is harmless.
+//! `netnest lab down [--force] NAME|FILE`: stop what runs in the lab's nodes, remove what the
+//! lab's record says it made and is still the lab's; twice is harmless.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -9,12 +10,21 @@ use netnest_lab::{Options, Topology};
 use crate::cmd::Status;
 use crate::messages;
 
-/// Takes the lab `target` names down, and says what it left alone.
-pub fn run(target: &OsString, options: &Options) -> Result<Status, String> {
+/// Takes the lab `target` names down (even while its `up` seems to run, with `force`), and
+/// says which processes it stopped and what it left alone.
+pub fn run(target: &OsString, force: bool, options: &Options) -> Result<Status, String> {
     let lab = lab_name(target, options)?;
-    let report = netnest_lab::down(&lab, options).map_err(|e| e.to_string())?;
+    let report = if force {
+        netnest_lab::force_down(&lab, options)
+    } else {
+        netnest_lab::down(&lab, options)
+    }
+    .map_err(|e| crate::hints::lab(&e))?;
     if !report.recorded {
         messages::say(&format!("lab \"{lab}\" is not up: nothing to do"));
+    }
+    for stopped in &report.stopped {
+        messages::say(&format!("stopped: {stopped}"));
     }
     for kept in &report.kept {
         messages::say(&format!("left alone: {kept}"));

@@ -19,7 +19,7 @@ pub fn run(
 ) -> Result<Status, String> {
     let record = Record::read(&options.state_dir(), lab)
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no lab \"{lab}\" is recorded"))?;
+        .ok_or_else(|| crate::hints::no_lab(lab))?;
     let Some(found) = record.nodes.iter().find(|n| n.name == node) else {
         let names: Vec<&str> = record.nodes.iter().map(|n| n.name.as_str()).collect();
         return Err(format!(

@@ -20,17 +20,7 @@ use netnest_lab::Options;
 
 use super::{Ctx, Status};
 use crate::args::{matches, Effect, OptionSpec};
-use crate::messages;
-
-/// The usage block of `netnest lab help`.
-pub const USAGE: &str = "\
-Usage: netnest lab up FILE [ name NAME ]
-       netnest lab down { NAME | FILE }
-       netnest lab status [ NAME ]
-       netnest lab exec NAME NODE COMMAND [ ARGS ]...
-       netnest lab help
-Options (before or after the verb): -j[son] -p[retty]
-";
+use crate::{messages, reference};
 
 /// A parsed `netnest lab` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +31,7 @@ enum Command {
     },
     Down {
         target: OsString,
+        force: bool,
     },
     Status {
         lab: Option<String>,
@@ -54,7 +45,7 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verb {
+pub(crate) enum Verb {
     Up,
     Down,
     Status,
@@ -64,7 +55,7 @@ enum Verb {
 
 /// The keywords after `lab`, in the order they are tried (the first prefix match wins: `s` is
 /// `status`, `sh` is `show`).
-const VERBS: &[(&str, Verb)] = &[
+pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("up", Verb::Up),
     ("down", Verb::Down),
     ("status", Verb::Status),
@@ -86,11 +77,13 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let options = Options::new().with_registry(ctx.registry.clone());
     let done = match command {
         Command::Help => {
-            ctx.out.write(USAGE.as_bytes());
+            // The same text as `netnest lab --help` (crate::reference).
+            let help = reference::help::for_words(crate::args::Verb::Lab, &[]).unwrap_or_default();
+            ctx.out.write(help.as_bytes());
             Ok(Status::Ok)
         }
         Command::Up { file, name } => up::run(&file, name.as_deref(), &options),
-        Command::Down { target } => down::run(&target, &options),
+        Command::Down { target, force } => down::run(&target, force, &options),
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
     };
@@ -141,13 +134,7 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
     let rest = &words[1..];
     match lookup(verb) {
         Some(Verb::Up) => parse_up(rest),
-        Some(Verb::Down) => match rest {
-            [target] => Ok(Command::Down {
-                target: target.clone(),
-            }),
-            [] => Err("lab down: which lab (NAME or FILE)?".into()),
-            _ => Err("lab down: one lab at a time".into()),
-        },
+        Some(Verb::Down) => parse_down(rest),
         Some(Verb::Status) => match rest {
             [] => Ok(Command::Status { lab: None }),
             [lab] => Ok(Command::Status {
@@ -171,11 +158,26 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
     }
 }
 
-fn lookup(word: &OsString) -> Option<Verb> {
+pub(crate) fn lookup(word: &OsString) -> Option<Verb> {
     VERBS
         .iter()
         .find(|(keyword, _)| matches(word.as_bytes(), keyword))
         .map(|&(_, verb)| verb)
+}
+
+/// `down [--force] NAME|FILE` (`--force` before or after the lab).
+fn parse_down(rest: &[OsString]) -> Result<Command, String> {
+    let is_force = |w: &&OsString| *w == "--force" || *w == "-force";
+    let force = rest.iter().any(|w| is_force(&w));
+    let targets: Vec<&OsString> = rest.iter().filter(|w| !is_force(w)).collect();
+    match targets[..] {
+        [target] => Ok(Command::Down {
+            target: target.clone(),
+            force,
+        }),
+        [] => Err("lab down: which lab (NAME or FILE)?".into()),
+        _ => Err("lab down: one lab at a time".into()),
+    }
 }
 
 /// `up FILE [name NAME]`.
@@ -255,6 +257,14 @@ mod tests {
         );
         assert!(p(&["exec", "trio", "h1"]).0.is_err());
         assert!(p(&["down"]).0.is_err());
+        assert!(p(&["down", "--force"]).0.is_err());
+        assert_eq!(
+            p(&["d", "trio", "--force"]).0,
+            Ok(Command::Down {
+                target: "trio".into(),
+                force: true
+            })
+        );
         assert!(p(&["frob"]).0.unwrap_err().contains("unknown"));
         assert_eq!(p(&[]).0, Ok(Command::Help));
         assert_eq!(p(&["h"]).0, Ok(Command::Help));

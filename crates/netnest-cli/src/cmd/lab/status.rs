@@ -8,13 +8,17 @@ use crate::cmd::{Ctx, Status};
 use crate::output::json::{Escape, Writer};
 use crate::output::{Format, Stdout};
 
-/// Prints every recorded lab, or `lab`.
+/// Prints every recorded lab, or `lab`. A record that cannot be read is reported on stderr
+/// after the others, and the exit status is 1.
 pub fn run(ctx: &mut Ctx, lab: Option<&str>, options: &Options) -> Result<Status, String> {
-    let labs = match lab {
-        None => status(options).map_err(|e| e.to_string())?,
-        Some(lab) => match status_of(lab, options).map_err(|e| e.to_string())? {
-            Some(s) => vec![s],
-            None => return Err(format!("no lab \"{lab}\" is recorded")),
+    let (labs, unreadable) = match lab {
+        None => {
+            let all = status(options).map_err(|e| crate::hints::lab(&e))?;
+            (all.labs, all.unreadable)
+        }
+        Some(lab) => match status_of(lab, options).map_err(|e| crate::hints::lab(&e))? {
+            Some(s) => (vec![s], Vec::new()),
+            None => return Err(crate::hints::no_lab(lab)),
         },
     };
     match ctx.format() {
@@ -25,7 +29,22 @@ pub fn run(ctx: &mut Ctx, lab: Option<&str>, options: &Options) -> Result<Status
             }
         }
     }
-    Ok(Status::Ok)
+    if unreadable.is_empty() {
+        return Ok(Status::Ok);
+    }
+    ctx.out.flush();
+    let lines: Vec<String> = unreadable
+        .iter()
+        .map(|u| {
+            format!(
+                "cannot read the record {} of lab \"{}\": {}",
+                u.path.display(),
+                u.lab,
+                u.reason
+            )
+        })
+        .collect();
+    Err(lines.join("\n"))
 }
 
 /// `NAME STATE nodes N [file FILE]`, and with `detail` a line per node and host interface.

@@ -26,6 +26,6 @@ pub fn run(file: &Path, name: Option<&str>, options: &Options) -> Result<Status,
     } else {
         topology.up_with(options, &mut |_| {})
     };
-    lab.map_err(|e| e.to_string())?.leave_up();
+    lab.map_err(|e| crate::hints::lab(&e))?.leave_up();
     Ok(Status::Ok)
 }
