@@ -2,7 +2,7 @@
 //! namespace. Runs in a private mount namespace with a tmpfs on `/run` (the test re-executes
 //! itself under `unshare -m`), so `/run/netns` here is nobody else's.
 
-use std::io::ErrorKind;
+use netnest::ErrorKind;
 use std::process::Command;
 
 use netnest::netlink::NetNsRef;
@@ -37,7 +37,7 @@ fn open_by_name_follows_create_modes() {
 
     // pyroute2 `IPRoute(netns="blue", flags=0)`: FileNotFoundError, nothing created.
     let e = IpRoute::open(&reg, &blue, CreateMode::OpenExisting).unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Open, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Open, ErrorKind::NotFound));
     assert!(!reg.path(&blue).exists());
 
     // Default `O_CREAT`: created, then the same one opened.
@@ -50,7 +50,7 @@ fn open_by_name_follows_create_modes() {
 
     // `O_CREAT|O_EXCL` on an existing name.
     let e = IpRoute::open(&reg, &blue, CreateMode::CreateNew).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert_eq!(*e.kind(), ErrorKind::AlreadyExists);
 
     // `ip link set DEV netns blue` / pyroute2 `net_ns_fd="blue"`.
     let here = NetNs::new().unwrap();
@@ -77,7 +77,7 @@ fn open_by_name_follows_create_modes() {
             },
         )
         .unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Open, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Open, ErrorKind::NotFound));
     assert!(local.link_get("n0").is_ok());
 
     // The veth peer created straight into the named namespace.

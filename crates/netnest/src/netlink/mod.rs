@@ -51,9 +51,10 @@ mod tc;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+mod validate;
 mod wire;
 
-pub use crate::kernel_error::{ErrorSite, KernelError};
+pub use crate::error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
 pub use iproute::IpRoute;
