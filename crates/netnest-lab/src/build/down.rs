@@ -81,17 +81,15 @@ fn still_ours(
 }
 
 /// Stops the processes inside the namespaces `ours`.
-fn stop_processes(registry: &Registry, ours: &[(Name, Option<NetNs>)], out: &mut Teardown) {
-    let mut found = Vec::new();
-    for (name, ns) in ours {
-        let Some(ns) = ns else { continue };
-        if let Ok(pids) = registry.pids(name) {
-            found.extend(pids.into_iter().map(|pid| (pid, name.to_string(), ns.id())));
-        }
-    }
-    let found: Vec<(u32, &str, NsId)> = found
+fn stop_processes(ours: &[(Name, Option<NetNs>)], out: &mut Teardown) {
+    let open: Vec<(String, NsId)> = ours
         .iter()
-        .map(|(pid, name, id)| (*pid, name.as_str(), *id))
+        .filter_map(|(name, ns)| Some((name.to_string(), ns.as_ref()?.id())))
+        .collect();
+    let ids: Vec<NsId> = open.iter().map(|(_, id)| *id).collect();
+    let found: Vec<(u32, &str, NsId)> = crate::proc::pids_in(&ids)
+        .into_iter()
+        .map(|(pid, i)| (pid, open[i].0.as_str(), open[i].1))
         .collect();
     let (stopped, failed) = crate::proc::stop(&found);
     out.report.stopped = stopped;
@@ -209,7 +207,7 @@ pub(crate) fn teardown(
         failed: Vec::new(),
     };
     let ours = still_ours(registry, namespaces, &mut out);
-    stop_processes(registry, &ours, &mut out);
+    stop_processes(&ours, &mut out);
     if let (Some(host), false) = (host, host_names.is_empty()) {
         remove_host_interfaces(lab, host, (host_names, group), &ours, &mut out);
     }

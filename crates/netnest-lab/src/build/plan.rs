@@ -5,8 +5,9 @@
 //! namespace owns, with its MTU, the local end created up and already enslaved, and the peer
 //! created directly inside its namespace. A veth is owned by its `a` end's node (by its `b` end's
 //! when `a` is in the host). Round two (addresses), per namespace in one batch: peers brought up
-//! and enslaved (one request each), addresses, routes. Sysctls are written between the rounds,
-//! when every interface exists.
+//! and enslaved (one request each), addresses, routes. The nodes' sysctls are written between
+//! the rounds, when every interface exists, except the `conf.default` ones, written before the
+//! interfaces are made.
 
 use std::collections::HashMap;
 use std::fmt;
