@@ -60,6 +60,7 @@ pub mod graph;
 pub mod impair;
 mod journal;
 mod lab;
+pub mod link_state;
 pub mod names;
 mod options;
 mod prefix;
