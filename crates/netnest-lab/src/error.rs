@@ -286,22 +286,9 @@ fn needs_root(cause: &Cause) -> bool {
             || errno == Some(Errno::ACCESS.raw_os_error()))
 }
 
-impl std::error::Error for LabError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            LabError::Spec(e) => Some(e),
-            LabError::Step {
-                cause: Cause::Netnest(e),
-                ..
-            } => Some(e),
-            LabError::Step {
-                cause: Cause::Io(e),
-                ..
-            } => Some(e),
-            _ => None,
-        }
-    }
-}
+/// The cause is part of the `Display` text (match on [`LabError::Step`]'s `cause` to reach it),
+/// so it is not also a `source`: a printer that walks the chain of sources would print it twice.
+impl std::error::Error for LabError {}
 
 impl From<SpecError> for LabError {
     fn from(e: SpecError) -> LabError {
@@ -312,6 +299,40 @@ impl From<SpecError> for LabError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every cause in a chain of sources, as `anyhow`'s `{:#}` prints them.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut text = e.to_string();
+        let mut next = e.source();
+        while let Some(cause) = next {
+            text = format!("{text}: {cause}");
+            next = cause.source();
+        }
+        text
+    }
+
+    #[test]
+    fn the_cause_is_printed_once() {
+        let cause = netnest::Error::new(
+            netnest::Op::Open,
+            Some(Path::new("/run/netns/x")),
+            io::Error::from_raw_os_error(2),
+        );
+        let e = LabError::step("open namespace x", cause);
+        assert_eq!(
+            chain(&e).matches("No such file or directory").count(),
+            1,
+            "{}",
+            chain(&e)
+        );
+        let e = LabError::step("write sysctl", io::Error::from_raw_os_error(2));
+        assert_eq!(
+            chain(&e).matches("No such file or directory").count(),
+            1,
+            "{}",
+            chain(&e)
+        );
+    }
 
     #[test]
     fn locations() {

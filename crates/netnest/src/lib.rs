@@ -53,7 +53,6 @@
 
 mod error;
 mod exec_env;
-mod kernel_error;
 mod name;
 pub mod netlink;
 mod netns;
@@ -64,15 +63,16 @@ mod procfs;
 mod registry;
 mod sys;
 
-pub use error::{Error, Op, Result};
+pub use error::{
+    Capability, ContainerError, Error, ErrorKind, ErrorSite, InvalidInput, KernelError, Op, Result,
+};
 pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
-pub use kernel_error::{ErrorSite, KernelError};
 pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
-pub use netns::{run, socket, ContainerError, EnterGuard, NetNs, NsId};
+pub use netns::{run, socket, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
 pub use registry::{
-    Change, CreateMode, Entry, EntryState, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
+    Change, CreateMode, Entry, EntryState, NsidEntry, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
 };
 
 /// rustix, re-exported for the socket types that [`socket`] takes.

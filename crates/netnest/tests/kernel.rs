@@ -2,8 +2,8 @@
 //! namespace with a tmpfs on `/run` (netnest_testkit::main!), so `/run/netns` here is the test's own
 //! and nothing reaches the host.
 
+use netnest::ErrorKind;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -110,14 +110,14 @@ fn ip_added_namespace_opens_through_registry() {
     assert_eq!(link.trim(), ns.to_string());
     assert_eq!(reg.create(&n, CreateMode::CreateOrOpen).unwrap(), ns);
     reg.delete(&n).unwrap();
-    assert_eq!(reg.open(&n).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(*reg.open(&n).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
 fn create_modes() {
     let reg = own_registry();
     let n = name("modes");
     let e = reg.create(&n, CreateMode::OpenExisting).unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Open, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Open, ErrorKind::NotFound));
     assert!(reg.list().unwrap().is_empty(), "open-only must not create");
     let a = reg.create(&n, CreateMode::CreateOrOpen).unwrap();
     let b = reg.create(&n, CreateMode::CreateOrOpen).unwrap();
@@ -200,7 +200,10 @@ fn delete_keeps_namespace_alive_for_open_handle() {
     let sock = netnest::socket(&ns, AddressFamily::INET, SocketType::DGRAM, None).unwrap();
     assert_eq!(NetNs::of_socket(&sock).unwrap(), ns);
     let e = reg.delete(&n).unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Remove, ErrorKind::NotFound));
+    assert_eq!(
+        (e.op(), e.kind().clone()),
+        (Op::Remove, ErrorKind::NotFound)
+    );
 }
 
 fn attach_names_a_process_namespace() {
@@ -229,7 +232,7 @@ fn attach_to_missing_pid_leaves_nothing() {
     let e = reg.attach(&n, -1).unwrap_err();
     assert_eq!(e.op(), Op::Bind);
     assert_eq!(e.path(), Some(Path::new("/proc/-1/ns/net")));
-    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(*e.kind(), ErrorKind::NotFound);
     assert!(
         reg.list().unwrap().is_empty(),
         "the mount-point file must be removed"
@@ -277,7 +280,10 @@ fn missing_run_dir_lists_empty_and_entries_says_why() {
     let reg = Registry::new("/run/netnest-test-never-made");
     assert!(reg.list().unwrap().is_empty());
     let e = reg.entries().unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::ReadDir, ErrorKind::NotFound));
+    assert_eq!(
+        (e.op(), e.kind().clone()),
+        (Op::ReadDir, ErrorKind::NotFound)
+    );
     assert!(reg.identify(&NetNs::current().unwrap()).unwrap().is_empty());
 }
 
@@ -384,7 +390,7 @@ fn spawn_into_missing_command_is_a_spawn_error() {
     let e = Command::new("/nonexistent/netnest-test")
         .spawn_in(&ns)
         .unwrap_err();
-    assert_eq!((e.op(), e.kind()), (Op::Spawn, ErrorKind::NotFound));
+    assert_eq!((e.op(), e.kind().clone()), (Op::Spawn, ErrorKind::NotFound));
 }
 
 fn many_spawns_from_many_threads_land_right() {
@@ -572,18 +578,19 @@ fn container_found_through_cgroups() {
     }
     let e = NetNs::from_container("fa").unwrap_err();
     assert_eq!(e.op(), Op::FindContainer);
-    let inner = e
-        .io_error()
-        .get_ref()
-        .unwrap()
-        .downcast_ref::<netnest::ContainerError>()
-        .unwrap();
     assert_eq!(
-        inner,
-        &netnest::ContainerError::Ambiguous("fa".into(), vec![x.clone(), y.clone()])
+        e.kind(),
+        &ErrorKind::Container(netnest::ContainerError::Ambiguous(
+            "fa".into(),
+            vec![x.clone(), y.clone()]
+        ))
     );
     let e = NetNs::from_container("0123456789ab").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::Container(netnest::ContainerError::NotFound("0123456789ab".into()))
+    );
+    assert_eq!(e.io_error().kind(), std::io::ErrorKind::NotFound);
     drop(cg);
     assert!(!v2.join(&top).exists(), "cgroups left behind");
 }

@@ -324,3 +324,87 @@ fn addresses_and_routes_v4_v6() {
         .iter()
         .all(|x| x.address != v4("10.77.0.1")));
 }
+
+/// Names the kernel would truncate or refuse, and prefixes longer than the address, fail before
+/// anything is sent, naming the bad value; nothing is made.
+#[test]
+fn bad_names_and_prefixes_are_refused_before_the_kernel() {
+    use netnest::{ErrorKind, InvalidInput};
+    let ns = NetNs::new().unwrap();
+    let mut ipr = IpRoute::in_netns(&ns).unwrap();
+    let before = ipr.link_list().unwrap().len();
+    // The kernel cuts IFLA_IFNAME at the NUL: this made "ab" and returned Ok.
+    let e = ipr.link_add_bridge("ab\0cd").unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::Invalid(InvalidInput::InterfaceName {
+            name: "ab\0cd".into(),
+            reason: "holds a NUL byte"
+        })
+    );
+    let e = ipr
+        .link_add_veth("va", "veth-0123456789ab", None)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("\"veth-0123456789ab\": longer than 15 bytes"),
+        "{e}"
+    );
+    // Before, the kernel answered ERANGE ("Numerical result out of range"), naming nothing.
+    let e = ipr.link_get("veth-0123456789ab").unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Invalid(_)), "{e:?}");
+    assert_eq!(ipr.link_list().unwrap().len(), before, "nothing was made");
+    assert_eq!(ip(&ns, "-o link show").lines().count(), before);
+
+    ipr.link_set_up("lo").unwrap();
+    let e = ipr.addr_add("lo", v4("10.1.2.3"), 33).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::Invalid(InvalidInput::PrefixLength {
+            prefix: 33,
+            max: 32
+        })
+    );
+    let e = ipr
+        .route_add(&RouteSpec::to(v4("10.9.0.0"), 33).dev("lo"))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot accept the input: invalid prefix length 33: longer than 32"
+    );
+    let e = ipr
+        .route_add(&RouteSpec::to("fd00::".parse().unwrap(), 129).dev("lo"))
+        .unwrap_err();
+    assert!(matches!(
+        e.kind(),
+        ErrorKind::Invalid(InvalidInput::PrefixLength { max: 128, .. })
+    ));
+    ipr.route_add(&RouteSpec::to(v4("10.9.0.0"), 16).dev("lo"))
+        .unwrap();
+    assert!(ip(&ns, "route show").contains("10.9.0.0/16 dev lo"));
+    assert!(!ip(&ns, "address show dev lo").contains("10.1.2.3"));
+}
+
+/// What the kernel refuses comes back as a kind to match on, with the extended ACK.
+#[test]
+fn kernel_refusals_have_kinds() {
+    use netnest::ErrorKind;
+    let ns = NetNs::new().unwrap();
+    let mut ipr = IpRoute::in_netns(&ns).unwrap();
+    let e = ipr.link_get("nosuch0").unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NotFound, "{e}");
+    ipr.link_add_bridge("br0").unwrap();
+    let e = ipr.link_add_bridge("br0").unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::AlreadyExists, "{e}");
+    ipr.link_set_up("lo").unwrap();
+    let e = ipr
+        .route_add(&RouteSpec::to(v4("10.1.0.0"), 16).via(v4("10.9.9.9")))
+        .unwrap_err();
+    match e.kind() {
+        ErrorKind::Kernel(k) => {
+            assert_eq!(Some(k.errno), e.raw_os_error());
+            assert!(k.message.is_some(), "an extended ACK: {k:?}");
+        }
+        other => panic!("{other:?}: {e}"),
+    }
+}

@@ -325,7 +325,7 @@ fn planted_symlinks_never_lead_outside() {
         });
         match (&created, &opened) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "create {l}"),
-            (Err(e), Err(o)) if o.kind() == ErrorKind::NotFound => assert_eq!(
+            (Err(e), Err(o)) if o.io_error().kind() == ErrorKind::NotFound => assert_eq!(
                 (e.op(), e.raw_os_error()),
                 (Op::CreateFile, Some(libc::EEXIST)),
                 "create {l}"

@@ -41,6 +41,20 @@ fn denied<T: std::fmt::Debug>(
 ) {
     let e = r.expect_err(what);
     assert_eq!((e.op(), e.raw_os_error()), (op, Some(errno)), "{what}: {e}");
+    if errno == libc::EPERM && matches!(op, Op::MakeShared | Op::Unshare | Op::Setns) {
+        // The kind says which capability was missing, and so does the text.
+        assert_eq!(
+            e.kind(),
+            &netnest::ErrorKind::PermissionDenied {
+                capability: Some(netnest::Capability::SysAdmin)
+            },
+            "{what}: {e}"
+        );
+        assert!(
+            e.to_string().ends_with("(needs CAP_SYS_ADMIN)"),
+            "{what}: {e}"
+        );
+    }
     writeln!(out, "denied {what}: {:?} {}", e.op(), e.io_error()).unwrap();
 }
 

@@ -75,12 +75,8 @@ fn container(ctx: &mut Ctx, name: &OsString, id: &[u8]) -> Status {
 
 /// The reason a container lookup failed, without the library's generic prefix.
 fn container_text(e: &netnest::Error) -> String {
-    match e
-        .io_error()
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<netnest::ContainerError>())
-    {
-        Some(inner) => inner.to_string(),
-        None => crate::errno::io_text(e.io_error()),
+    match e.kind() {
+        netnest::ErrorKind::Container(inner) => inner.to_string(),
+        _ => crate::errno::io_text(e.io_error()),
     }
 }

@@ -1,8 +1,8 @@
 //! `ip netns delete NAME` and `ip -all netns delete`: unmount and remove names. Words after the
 //! name are ignored, and `-all` ignores names altogether.
 
+use netnest::ErrorKind;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 
 use netnest::Name;
@@ -43,7 +43,7 @@ fn one(ctx: &Ctx, name: &Name) -> Status {
 fn all(ctx: &Ctx) -> Status {
     let names = match ctx.registry.names() {
         Ok(names) => names,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Status::Ok,
+        Err(e) if *e.kind() == ErrorKind::NotFound => return Status::Ok,
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
             return Status::FAILED;

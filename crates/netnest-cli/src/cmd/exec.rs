@@ -10,8 +10,8 @@
 //! batch a second time; and the cgroup mounts under `/sys/fs/cgroup` are kept (see
 //! [`netnest::ExecEnv`]).
 
+use netnest::ErrorKind;
 use std::ffi::OsString;
-use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
 
 use netnest::{Name, Registry};
@@ -81,7 +81,7 @@ fn all(ctx: &mut Ctx, command: &[OsString]) -> Status {
     }
     let names = match ctx.registry.names() {
         Ok(names) => names,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Status::Ok,
+        Err(e) if *e.kind() == ErrorKind::NotFound => return Status::Ok,
         Err(e) => {
             messages::foreach_failed(ctx.dir(), &e);
             return Status::FAILED;

@@ -8,6 +8,7 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use super::iproute::IpRoute;
 use super::link::LinkRef;
+use super::validate;
 use crate::error::{Error, Op, Result};
 
 /// An address as the kernel reports it (`ip address show`).
@@ -92,6 +93,7 @@ impl IpRoute {
         address: IpAddr,
         prefix_len: u8,
     ) -> Result<AddressMessage> {
+        validate::prefix(address, prefix_len)?;
         let mut m = AddressMessage::default();
         m.header.family = family(&address);
         m.header.prefix_len = prefix_len;

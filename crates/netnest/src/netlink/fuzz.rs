@@ -6,7 +6,7 @@
 
 use super::captured;
 use super::wire;
-use crate::kernel_error::{ErrorSite, KernelError};
+use crate::error::{ErrorSite, KernelError};
 
 /// `NLMSG_HDRLEN`.
 pub const HEADER_LEN: usize = wire::HEADER_LEN;

@@ -7,6 +7,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 
 use super::iproute::IpRoute;
 use super::netns_ref::NetNsRef;
+use super::validate;
 use crate::error::{Error, Op, Result};
 
 /// The operational state of a link (`IFLA_OPERSTATE`: `UP`, `DOWN`, `LOWERLAYERDOWN`,
@@ -128,14 +129,18 @@ impl From<&Link> for LinkRef {
 }
 
 impl LinkRef {
-    /// A link message that designates this link: the index, or `IFLA_IFNAME` with index 0.
-    pub(crate) fn message(&self) -> LinkMessage {
+    /// A link message that designates this link: the index, or `IFLA_IFNAME` with index 0. A
+    /// name is checked first (the kernel would cut it at a NUL byte and find another link).
+    pub(crate) fn message(&self) -> Result<LinkMessage> {
         let mut m = LinkMessage::default();
         match self {
             LinkRef::Index(index) => m.header.index = *index,
-            LinkRef::Name(name) => m.attributes.push(LinkAttribute::IfName(name.clone())),
+            LinkRef::Name(name) => {
+                validate::ifname(name)?;
+                m.attributes.push(LinkAttribute::IfName(name.clone()))
+            }
         }
-        m
+        Ok(m)
     }
 }
 
@@ -161,7 +166,7 @@ impl IpRoute {
     /// One link, by index or name. Equivalent to `ip link show dev DEV`; a missing link fails
     /// with `ENODEV`.
     pub fn link_get(&mut self, link: impl Into<LinkRef>) -> Result<Link> {
-        let request = RouteNetlinkMessage::GetLink(link.into().message());
+        let request = RouteNetlinkMessage::GetLink(link.into().message()?);
         match self.socket().get(request)? {
             RouteNetlinkMessage::NewLink(m) => Ok(Link::from_message(m)),
             _ => Err(not_a_link()),
@@ -182,7 +187,7 @@ impl IpRoute {
         link: impl Into<LinkRef>,
         edit: impl FnOnce(&mut LinkMessage),
     ) -> Result<()> {
-        let mut m = link.into().message();
+        let mut m = link.into().message()?;
         edit(&mut m);
         self.socket().ack(RouteNetlinkMessage::NewLink(m), 0)
     }
@@ -210,6 +215,7 @@ impl IpRoute {
 
     /// Renames a link (it must be down). Equivalent to `ip link set DEV name NEW`.
     pub fn link_set_name(&mut self, link: impl Into<LinkRef>, name: &str) -> Result<()> {
+        validate::ifname(name)?;
         let index = self.link_index(link)?;
         self.link_change(index, |m| {
             m.attributes.push(LinkAttribute::IfName(name.into()))
@@ -247,7 +253,7 @@ impl IpRoute {
 
     /// Deletes a link (for a veth, both ends). Equivalent to `ip link delete DEV`.
     pub fn link_del(&mut self, link: impl Into<LinkRef>) -> Result<()> {
-        let request = RouteNetlinkMessage::DelLink(link.into().message());
+        let request = RouteNetlinkMessage::DelLink(link.into().message()?);
         self.socket().ack(request, 0)
     }
 }

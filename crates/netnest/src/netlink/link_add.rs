@@ -10,21 +10,27 @@ use netlink_packet_route::RouteNetlinkMessage;
 use super::iproute::IpRoute;
 use super::link::LinkRef;
 use super::netns_ref::{NetNsRef, Resolved};
+use super::validate;
 use crate::error::Result;
 
 /// The mode of a macvlan (`ip link add … type macvlan mode MODE`).
 pub use netlink_packet_route::link::MacVlanMode;
 
-fn named(name: &str) -> LinkMessage {
+fn named(name: &str) -> Result<LinkMessage> {
+    validate::ifname(name)?;
     let mut m = LinkMessage::default();
     m.attributes.push(LinkAttribute::IfName(name.to_owned()));
-    m
+    Ok(m)
 }
 
 impl IpRoute {
     /// Creates a link from a complete `RTM_NEWLINK` message (`NLM_F_CREATE | NLM_F_EXCL`), for
     /// kinds without a method of their own (vxlan, ifb, tun…).
+    ///
+    /// The interface names it carries are checked first, as every method here does: an invalid
+    /// one fails with [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) before anything is sent.
     pub fn link_add_message(&mut self, message: LinkMessage) -> Result<()> {
+        validate::link_message(&message)?;
         self.socket().ack(
             RouteNetlinkMessage::NewLink(message),
             NLM_F_CREATE | NLM_F_EXCL,
@@ -50,11 +56,11 @@ impl IpRoute {
         peer_netns: Option<NetNsRef<'_>>,
     ) -> Result<()> {
         let target = peer_netns.as_ref().map(NetNsRef::resolve).transpose()?;
-        let mut peer_msg = named(peer);
+        let mut peer_msg = named(peer)?;
         peer_msg
             .attributes
             .extend(target.as_ref().map(Resolved::attribute));
-        let mut m = named(name);
+        let mut m = named(name)?;
         m.attributes.push(LinkAttribute::LinkInfo(vec![
             LinkInfo::Kind(InfoKind::Veth),
             LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer_msg))),
@@ -64,7 +70,7 @@ impl IpRoute {
 
     /// Creates a bridge. Equivalent to `ip link add NAME type bridge`.
     pub fn link_add_bridge(&mut self, name: &str) -> Result<()> {
-        let mut m = named(name);
+        let mut m = named(name)?;
         m.attributes
             .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
                 InfoKind::Bridge,
@@ -81,7 +87,7 @@ impl IpRoute {
         mode: MacVlanMode,
     ) -> Result<()> {
         let parent = self.link_index(parent)?;
-        let mut m = named(name);
+        let mut m = named(name)?;
         m.attributes.push(LinkAttribute::Link(parent));
         m.attributes.push(LinkAttribute::LinkInfo(vec![
             LinkInfo::Kind(InfoKind::MacVlan),

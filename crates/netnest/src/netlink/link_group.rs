@@ -30,7 +30,7 @@ impl Link {
 impl IpRoute {
     /// Puts a link in group `group`. Equivalent to `ip link set DEV group N`.
     pub fn link_set_group(&mut self, link: impl Into<LinkRef>, group: u32) -> Result<()> {
-        let mut m = link.into().message();
+        let mut m = link.into().message()?;
         m.attributes.push(LinkAttribute::Group(group));
         self.socket().ack(RouteNetlinkMessage::NewLink(m), 0)
     }

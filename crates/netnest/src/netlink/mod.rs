@@ -41,6 +41,7 @@ mod link_group;
 mod monitor;
 mod netns_ref;
 mod nsid;
+mod nsid_batch;
 mod options;
 mod request;
 mod route;
@@ -50,9 +51,10 @@ mod tc;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+mod validate;
 mod wire;
 
-pub use crate::kernel_error::{ErrorSite, KernelError};
+pub use crate::error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
 pub use iproute::IpRoute;

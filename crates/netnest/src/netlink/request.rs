@@ -5,8 +5,8 @@ use netlink_packet_route::RouteNetlinkMessage;
 
 use super::socket::{decode, Flow, Socket};
 use super::wire::{self, Header};
+use crate::error::ErrorSite;
 use crate::error::{Error, Op, Result};
-use crate::kernel_error::ErrorSite;
 
 /// How many times [`Socket::dump`] restarts a dump the kernel marked `NLM_F_DUMP_INTR`.
 const DUMP_INTR_RETRIES: usize = 4;

@@ -10,6 +10,7 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use super::iproute::IpRoute;
 use super::link::LinkRef;
+use super::validate;
 use crate::error::{Error, Op, Result};
 
 /// `RT_TABLE_MAIN`.
@@ -173,6 +174,7 @@ impl IpRoute {
     }
 
     fn route_message(&mut self, spec: &RouteSpec, add: bool) -> Result<RouteMessage> {
+        validate::prefix(spec.destination, spec.prefix_len)?;
         let mut m = RouteMessage::default();
         let h = &mut m.header;
         h.address_family = match spec.destination {

@@ -2,7 +2,7 @@
 //! `NLMSG_ERROR` and `NLMSG_DONE` with their extended-ACK attributes (`struct nlmsgerr` plus
 //! `NLMSGERR_ATTR_*`), which `netlink-packet-core` keeps only as opaque bytes.
 
-use crate::kernel_error::{ErrorSite, KernelError};
+use crate::error::{ErrorSite, KernelError};
 
 /// `NLMSG_HDRLEN`.
 pub(crate) const HEADER_LEN: usize = 16;

@@ -18,59 +18,13 @@
 //! Podman's and CRI-O's monitor processes (`libpod-conmon-ID.scope`, `crio-conmon-ID.scope`) stay
 //! in the host's namespace and are never taken for the container.
 
-use std::fmt;
-use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use super::handle::NetNs;
-use crate::error::{Error, Op, Result};
+use crate::error::{ContainerError, Error, Op, Result};
 
 /// The length of a full container id.
 const ID_LEN: usize = 64;
-
-/// Why a container could not be found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ContainerError {
-    /// The id is empty or not hexadecimal.
-    InvalidId(String),
-    /// No running container's id starts with this.
-    NotFound(String),
-    /// Several running containers' ids start with this; the full ids, sorted.
-    Ambiguous(String, Vec<String>),
-}
-
-impl fmt::Display for ContainerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ContainerError::InvalidId(id) => {
-                write!(f, "{id:?} is not a container id (hexadecimal digits)")
-            }
-            ContainerError::NotFound(id) => {
-                write!(f, "no running container has an id starting with {id:?}")
-            }
-            ContainerError::Ambiguous(id, all) => {
-                write!(
-                    f,
-                    "{id:?} is ambiguous: it starts the ids of {}",
-                    all.join(", ")
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for ContainerError {}
-
-impl ContainerError {
-    fn into_error(self) -> Error {
-        let kind = match self {
-            ContainerError::NotFound(_) => io::ErrorKind::NotFound,
-            _ => io::ErrorKind::InvalidInput,
-        };
-        Error::new(Op::FindContainer, None, io::Error::new(kind, self))
-    }
-}
 
 /// The container id in one cgroup path component, if it holds one.
 fn id_in_component(component: &[u8]) -> Option<&[u8]> {
@@ -131,9 +85,9 @@ impl NetNs {
     /// `docker ps` abbreviates it): Docker (cgroupfs and systemd drivers), Podman, containerd/CRI,
     /// CRI-O, nerdctl, on cgroup v1 and v2.
     ///
-    /// Fails with an [`Op::FindContainer`] error whose [`io_error`](Error::io_error) holds a
-    /// [`ContainerError`]: `NotFound` (kind `NotFound`), `Ambiguous` with the candidates, or
-    /// `InvalidId`.
+    /// Fails with an [`Op::FindContainer`] error of kind [`ErrorKind::Container`](crate::ErrorKind::Container): `NotFound`,
+    /// `Ambiguous` with the candidates, or `InvalidId`. Opening the namespace of the container's
+    /// process can fail as [`NetNs::from_pid`] does.
     ///
     /// ```no_run
     /// let ns = netnest::NetNs::from_container("3f4e1b2c9a7d")?;
@@ -148,14 +102,14 @@ impl NetNs {
     /// Like [`from_container`](NetNs::from_container), and also returns the container's full id.
     pub fn find_container(id: &str) -> Result<(String, NetNs)> {
         if id.is_empty() || id.len() > ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ContainerError::InvalidId(id.to_string()).into_error());
+            return Err(Error::container(ContainerError::InvalidId(id.to_string())));
         }
         let procs = processes_of(id.as_bytes())?;
         let mut ids: Vec<&str> = procs.iter().map(|(_, full)| full.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
         match ids.as_slice() {
-            [] => Err(ContainerError::NotFound(id.to_string()).into_error()),
+            [] => Err(Error::container(ContainerError::NotFound(id.to_string()))),
             [_] => {
                 // Processes can exit between the scan and the open: try each in turn.
                 let mut last = None;
@@ -165,13 +119,13 @@ impl NetNs {
                         Err(e) => last = Some(e),
                     }
                 }
-                Err(last.unwrap_or_else(|| ContainerError::NotFound(id.to_string()).into_error()))
+                Err(last
+                    .unwrap_or_else(|| Error::container(ContainerError::NotFound(id.to_string()))))
             }
-            many => Err(ContainerError::Ambiguous(
+            many => Err(Error::container(ContainerError::Ambiguous(
                 id.to_string(),
                 many.iter().map(|s| s.to_string()).collect(),
-            )
-            .into_error()),
+            ))),
         }
     }
 }
@@ -179,6 +133,7 @@ impl NetNs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     const ID: &str = "3f4e1b2c9a7d3f4e1b2c9a7d3f4e1b2c9a7d3f4e1b2c9a7d3f4e1b2c9a7d0000";
 
@@ -218,7 +173,16 @@ mod tests {
         for id in ["", "xyz", "../etc", &"a".repeat(65)] {
             let e = NetNs::from_container(id).unwrap_err();
             assert_eq!(e.op(), Op::FindContainer);
-            assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+            assert_eq!(
+                e.kind(),
+                &ErrorKind::Container(ContainerError::InvalidId(id.to_string()))
+            );
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "cannot find the container: {id:?} is not a container id (hexadecimal digits)"
+                )
+            );
         }
     }
 }

@@ -15,7 +15,6 @@ mod handle;
 mod new;
 mod run;
 
-pub use container::ContainerError;
 pub use enter::EnterGuard;
 pub use handle::{NetNs, NsId};
 pub(crate) use new::in_new_netns;

@@ -40,7 +40,7 @@ impl Registry {
     /// ```
     pub fn list(&self) -> Result<Vec<Entry>> {
         match self.entries() {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) if e.io_error().kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             other => other,
         }
     }

@@ -7,6 +7,7 @@
 mod add;
 mod delete;
 mod list;
+mod nsids;
 mod prune;
 mod rundir;
 mod unchecked;
@@ -15,6 +16,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 
 pub use list::{Entry, EntryState};
+pub use nsids::NsidEntry;
 pub use unchecked::Unchecked;
 pub use watch::{Change, Watch};
 
@@ -105,7 +107,8 @@ impl Registry {
                 loop {
                     match self.open(name) {
                         Err(e)
-                            if e.op() == Op::Open && e.kind() == std::io::ErrorKind::NotFound => {}
+                            if e.op() == Op::Open
+                                && e.io_error().kind() == std::io::ErrorKind::NotFound => {}
                         other => return other,
                     }
                     match self.add(name) {
@@ -114,7 +117,7 @@ impl Registry {
                         // to add for ever, and then add's EEXIST is the answer.
                         Err(e)
                             if e.op() == Op::CreateFile
-                                && e.kind() == std::io::ErrorKind::AlreadyExists
+                                && e.io_error().kind() == std::io::ErrorKind::AlreadyExists
                                 && retries < CREATE_OR_OPEN_RETRIES =>
                         {
                             retries += 1
@@ -132,7 +135,7 @@ impl Registry {
     pub fn identify(&self, ns: &NetNs) -> Result<Vec<std::ffi::OsString>> {
         let entries = match self.entries() {
             Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.io_error().kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
         Ok(entries

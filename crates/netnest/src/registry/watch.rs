@@ -187,7 +187,7 @@ impl Watch {
     fn rescan(&mut self) -> Result<()> {
         let now: BTreeSet<OsString> = match Registry::new(&self.dir).names() {
             Ok(names) => names.into_iter().collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeSet::new(),
+            Err(e) if e.io_error().kind() == std::io::ErrorKind::NotFound => BTreeSet::new(),
             Err(e) => return Err(e),
         };
         for gone in self.known.difference(&now) {
