@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `IpRoute::open` by name with pyroute2's `flags=` semantics, and moving a link into a named
 //! namespace. Runs in a test kit sandbox with a tmpfs on `/run` (the test re-executes itself in
 //! `netnest_testkit::Sandbox`), so `/run/netns` here is nobody else's.
