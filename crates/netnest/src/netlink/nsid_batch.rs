@@ -10,7 +10,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use super::socket::{Flow, Socket};
 use super::wire::{self, Header};
 use crate::error::{Error, Op, Result};
-use crate::kernel_error::ErrorSite;
+use crate::error::ErrorSite;
 
 /// At most this many requests per datagram: their replies (28 bytes each, up to ~100 for an
 /// error with its extended ACK) fit in the receive buffer with room to spare.
