@@ -9,8 +9,8 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use super::socket::{Flow, Socket};
 use super::wire::{self, Header};
-use crate::error::{Error, Op, Result};
 use crate::error::ErrorSite;
+use crate::error::{Error, Op, Result};
 
 /// At most this many requests per datagram: their replies (28 bytes each, up to ~100 for an
 /// error with its extended ACK) fit in the receive buffer with room to spare.
