@@ -157,8 +157,5 @@ fn names_with_their_nsids_in_one_call() {
         .all(|e| matches!(e.nsid, Ok(None))));
     // A missing run directory is an error, not an empty list.
     let e = Registry::new("/run/none").list_with_nsids().unwrap_err();
-    assert_eq!(
-        (e.op(), e.kind()),
-        (Op::ReadDir, &netnest::ErrorKind::NotFound)
-    );
+    assert_eq!((e.op(), e.kind()), (Op::ReadDir, &ErrorKind::NotFound));
 }
