@@ -72,7 +72,7 @@ pub use netlink::IpRoute;
 pub use netns::{run, socket, EnterGuard, NetNs, NsId};
 pub use process::{failed_step, CommandExt};
 pub use registry::{
-    Change, CreateMode, Entry, EntryState, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
+    Change, CreateMode, Entry, EntryState, NsidEntry, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
 };
 
 /// rustix, re-exported for the socket types that [`socket`] takes.
