@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The product around the command: `--help`, `--version`, the completions (bash driven for real,
 //! fish driven with `complete -C`, zsh syntax-checked), the man pages rendered without warnings,
 //! and `scripts/install` into a temporary prefix and back out. None of it needs privileges or

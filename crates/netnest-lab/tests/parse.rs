@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Topology files and their errors, without privileges: the examples parse; each kind of mistake
 //! gets its line, column and message, and nothing else is reported.
 

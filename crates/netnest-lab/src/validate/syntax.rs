@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A TOML syntax error as a [`Problem`], placed where the mistake is and naming what it is
 //! about.
 
