@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """netnest.netns against the real kernel: every function, its errors, and threads."""
 
 import os
