@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNs::enter`]: moving the calling thread, with a guard that moves it back.
 
 use std::marker::PhantomData;
