@@ -69,7 +69,7 @@ pub use error::{
 pub use exec_env::{EtcBind, ExecEnv, ExecStep, NETNS_ETC_DIR};
 pub use name::{InvalidName, Name, NAME_MAX};
 pub use netlink::IpRoute;
-pub use netns::{run, socket, EnterGuard, NetNs, NsId};
+pub use netns::{run, socket, try_run, EnterGuard, NetNs, NsId, Worker};
 pub use process::{failed_step, CommandExt};
 pub use registry::{
     Change, CreateMode, Entry, EntryState, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
