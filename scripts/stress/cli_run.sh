@@ -26,7 +26,7 @@
 # `unshare --mount --net --propagation private` with a tmpfs on /run, and afterwards the script
 # checks that the host's `ip netns list` and nsfs mounts are as they were before.
 #
-# Environment: CARGO_TARGET_DIR as usual (not under /tmp or /run: the sandboxes hide those);
+# Environment: CARGO_TARGET_DIR as usual (under /tmp or /run too: the sandboxes bind it back);
 # NETNEST_STRESS_LOG (default /tmp/netnest-cli-stress-DATE.log) receives the whole output.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -21,6 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ops::attach, m)?)?;
     m.add_function(wrap_pyfunction!(ops::setns, m)?)?;
     m.add_function(wrap_pyfunction!(ops::socket, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::socket_here, m)?)?;
     m.add_function(wrap_pyfunction!(ops::run_in, m)?)?;
     m.add("DEFAULT_RUN_DIR", netnest::DEFAULT_RUN_DIR)?;
     Ok(())

@@ -4,7 +4,7 @@
 use std::os::fd::{AsFd, IntoRawFd};
 use std::path::{Path, PathBuf};
 
-use netnest::rustix::net::{AddressFamily, Protocol, SocketType};
+use netnest::rustix::net::{AddressFamily, Protocol, SocketFlags, SocketType};
 use netnest::rustix::thread::{move_into_link_name_space, LinkNameSpaceType};
 use netnest::{ExecEnv, NETNS_ETC_DIR};
 use pyo3::exceptions::PyOSError;
@@ -59,6 +59,40 @@ pub fn socket(py: Python<'_>, ns: &NetNS, family: u16, kind: u32, proto: i32) ->
     })
     .map(IntoRawFd::into_raw_fd)
     .map_err(os_error)
+}
+
+/// A socket made inside `ns` by the calling thread, moved into `ns` for the one system call and
+/// back (the library's `EnterGuard`: the process aborts rather than run on in the wrong namespace),
+/// with the GIL released. No thread is started, so there is no hand-off to wait for on a busy
+/// machine. Falls back to [`socket`] where the thread could not come back (a user namespace).
+#[pyfunction]
+pub fn socket_here(
+    py: Python<'_>,
+    ns: &NetNS,
+    family: u16,
+    kind: u32,
+    proto: i32,
+) -> PyResult<i32> {
+    let handle = ns.get()?;
+    let protocol = u32::try_from(proto)
+        .ok()
+        .and_then(std::num::NonZeroU32::new)
+        .map(Protocol::from_raw);
+    let made = py.allow_threads(|| {
+        let _inside = handle.enter()?;
+        netnest::rustix::net::socket_with(
+            AddressFamily::from_raw(family),
+            SocketType::from_raw(kind),
+            SocketFlags::CLOEXEC,
+            protocol,
+        )
+        .map_err(|e| netnest::Error::new(netnest::Op::Socket, None, e.into()))
+    });
+    match made {
+        Ok(fd) => Ok(fd.into_raw_fd()),
+        Err(e) if e.op() == netnest::Op::Setns => socket(py, ns, family, kind, proto),
+        Err(e) => Err(os_error(e)),
+    }
 }
 
 /// Calls `f()` on a library thread inside `ns` and returns its result (or raises its exception).

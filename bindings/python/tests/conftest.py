@@ -111,3 +111,15 @@ def socket_netns(sock):
         return os.fstat(fd).st_ino
     finally:
         os.close(fd)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # In CI (.ci/test sets NETNEST_TEST_NO_SKIP=1) a test that cannot run is a broken machine:
+    # report it as a failure, with the reason it gave.
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("NETNEST_TEST_NO_SKIP") == "1" and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which CI does not accept (NETNEST_TEST_NO_SKIP=1): {reason}"

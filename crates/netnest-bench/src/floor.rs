@@ -12,6 +12,8 @@
 //! | [`Floor::run_in`] | `setns`, the closure, `setns` back |
 //! | [`Floor::link_dump_in`] | `setns`, `socket`, `setns` back, `sendto(RTM_GETLINK dump)`, `recvfrom` until `NLMSG_DONE`, `close` |
 //!
+//! | [`nsid_lookups`] | `socket`, `open` + `getdents64` of the run directory, per name `openat(O_NONBLOCK)`, per 256 names one `sendto` of their `RTM_GETNSID`s and `recvfrom` until each has its reply, `close`s |
+//!
 //! [`Floor::add`] expects the run directory to be a mount point already, as it is after the first
 //! `ip netns add` (or [`Floor::prepare_dir`]); `ip` and the library check that on every call.
 //!
@@ -259,6 +261,85 @@ const NLMSG_HDRLEN: usize = 16;
 
 /// Sends an `RTM_GETLINK` dump request and reads the reply to its end; returns the number of
 /// links. The request is 32 bytes built by hand: `nlmsghdr` and an all-zero `ifinfomsg`.
+/// The in-process floor of `netnest list` with nsids: every entry of `dir` asked for its nsid in
+/// the current namespace, 256 requests to a datagram, with buffers the caller keeps (`names`
+/// for the directory, `buf` for requests and replies). Returns how many entries have an id.
+pub fn nsid_lookups(dir: &CStr, names: &mut [u8], buf: &mut [u8]) -> io::Result<usize> {
+    const RTM_GETNSID: u16 = 90;
+    const RTM_NEWNSID: u16 = 88;
+    let sock = netlink_socket()?;
+    let dir = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let mut with_id = 0;
+    let mut files: Vec<OwnedFd> = Vec::with_capacity(256);
+    // SAFETY: a byte buffer reinterpreted as uninitialized bytes, which RawDir only writes.
+    let raw = unsafe { &mut *(names as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) };
+    let mut entries = rustix::fs::RawDir::new(&dir, raw);
+    let mut done = false;
+    while !done {
+        files.clear();
+        while files.len() < 256 {
+            let Some(entry) = entries.next() else {
+                done = true;
+                break;
+            };
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_bytes() == b"." || name.to_bytes() == b".." {
+                continue;
+            }
+            if let Ok(file) = rustix::fs::openat(&dir, name, flags, Mode::empty()) {
+                files.push(file);
+            }
+        }
+        if files.is_empty() {
+            break;
+        }
+        let mut len = 0;
+        for (i, file) in files.iter().enumerate() {
+            let req = &mut buf[len..len + 28];
+            req[0..4].copy_from_slice(&28u32.to_ne_bytes());
+            req[4..6].copy_from_slice(&RTM_GETNSID.to_ne_bytes());
+            req[6..8].copy_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+            req[8..12].copy_from_slice(&(i as u32 + 1).to_ne_bytes());
+            req[12..20].copy_from_slice(&[0; 8]);
+            req[20..22].copy_from_slice(&8u16.to_ne_bytes());
+            req[22..24].copy_from_slice(&3u16.to_ne_bytes()); // NETNSA_FD
+            req[24..28]
+                .copy_from_slice(&(std::os::fd::AsRawFd::as_raw_fd(file) as u32).to_ne_bytes());
+            len += 28;
+        }
+        rustix::net::send(&sock, &buf[..len], SendFlags::empty())?;
+        let mut pending = files.len();
+        while pending > 0 {
+            let (len, _) = rustix::net::recv(&sock, &mut *buf, RecvFlags::empty())?;
+            let mut at = 0;
+            while at + NLMSG_HDRLEN <= len {
+                let msg_len =
+                    u32::from_ne_bytes(buf[at..at + 4].try_into().expect("4 bytes")) as usize;
+                let kind = u16::from_ne_bytes(buf[at + 4..at + 6].try_into().expect("2 bytes"));
+                if kind == RTM_NEWNSID || kind == NLMSG_ERROR {
+                    pending -= 1;
+                }
+                // NETNSA_NSID first, at a fixed place in the reply.
+                if kind == RTM_NEWNSID && msg_len >= 28 {
+                    let id = i32::from_ne_bytes(buf[at + 24..at + 28].try_into().expect("4 bytes"));
+                    with_id += usize::from(id >= 0);
+                }
+                if msg_len < NLMSG_HDRLEN {
+                    return Err(io::Error::other("short netlink message"));
+                }
+                at += (msg_len + 3) & !3;
+            }
+        }
+    }
+    Ok(with_id)
+}
+
 fn link_dump(sock: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
     let mut req = [0u8; 32];
     req[0..4].copy_from_slice(&32u32.to_ne_bytes());

@@ -26,7 +26,9 @@ use netnest_bench::{sandbox, spawn};
 
 use groups::{Env, Size};
 
-const GROUPS: [&str; 7] = ["cli", "list", "batch", "floor", "pyroute2", "python", "lab"];
+const GROUPS: [&str; 8] = [
+    "cli", "list", "batch", "floor", "pyroute2", "python", "lab", "mininet",
+];
 
 const USAGE: &str =
     "usage: netnest-bench --netnest [LABEL=]PATH... [--variant LABEL=PATH]... [--floor [LABEL=]PATH]... [--ip PATH] \
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
             "pyroute2" => groups::pyroute2::run(&env, &mut cases),
             "python" => groups::python::run(&env, &mut cases),
             "lab" => groups::lab::run(&env, &mut cases),
+            "mininet" => groups::mininet::run(&env, &mut cases),
             _ => unreachable!(),
         }
         // Progress on stderr, so a long run shows where it is.

@@ -167,6 +167,7 @@ impl Lab {
                 self.options.registry(),
                 &namespaces,
                 &host,
+                None,
                 ipr.as_mut(),
             );
             report = if done.failed.is_empty() {

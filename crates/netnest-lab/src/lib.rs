@@ -14,9 +14,11 @@
 //!   default), and every namespace's netlink requests go out in two batches (links, then
 //!   addresses and routes), each veth's peer created directly inside its namespace. If a step
 //!   fails, everything made is removed and the error names the step ([`LabError::Step`]).
-//! * **`down`** ([`down`], [`Lab::down`], dropping a [`Lab`]): from the record, so it also
-//!   cleans up after an `up` that was killed half-way; twice is harmless. Host interfaces are
-//!   deleted only if they are the lab's.
+//! * **`down`** ([`down`], [`force_down`], [`Lab::down`], dropping a [`Lab`]): from the record,
+//!   so it also cleans up after an `up` that was killed half-way; twice is harmless. It stops
+//!   the processes left in the lab's namespaces, and removes only what is still the lab's: host
+//!   interfaces it marked, names that still name the namespaces it made (their identities are
+//!   journaled before each name is given).
 //! * **The fixture** ([`Lab`]): nodes as [`netnest::NetNs`] handles for tests; dropping it takes
 //!   the lab down, also when the test panics.
 //!
@@ -30,8 +32,9 @@
 //!   creation.
 //! * It does not touch the host beyond the interfaces a topology puts there: no host routes, no
 //!   host sysctls (sysctl keys must be under `net.`, written inside a node's namespace).
-//! * It does not kill processes left running in a node: `down` removes the names, and a
-//!   namespace with processes in it lives on until they exit.
+//! * It never removes what it did not make: a name that now names another namespace, an
+//!   interface of a recorded name that is not marked as the lab's. It never signals a process
+//!   outside the lab's namespaces (each is checked, then signalled through a pidfd).
 //! * It keeps no process-wide state.
 //!
 //! # Threading

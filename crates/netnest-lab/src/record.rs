@@ -24,6 +24,7 @@
 //! file = "/home/me/labs/trio.toml"
 //! host_links = []                   # veth ends made in the host
 //! host_bridges = []                 # bridges made in the host
+//! host_group = 1313734656           # their link group, when there are any
 //!
 //! [[nodes]]
 //! name = "h1"
@@ -113,6 +114,10 @@ pub struct Record {
     /// Bridges made in the host.
     #[serde(default)]
     pub host_bridges: Vec<String>,
+    /// The link group of the host interfaces (`ip link show group N`), which no other link of
+    /// the host was in when `up` chose it: `down` deletes the group in one request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_group: Option<u32>,
     /// The nodes and their namespaces.
     #[serde(default)]
     pub nodes: Vec<RecordNode>,
@@ -309,6 +314,7 @@ mod tests {
             file: None,
             host_links: vec!["trio-h1".into()],
             host_bridges: vec![],
+            host_group: None,
             nodes: vec![RecordNode {
                 name: "h1".into(),
                 namespace: "trio-h1".into(),

@@ -218,7 +218,69 @@ fn a_rate_on_a_lab_link_bounds_a_transfer() {
     lab.down().unwrap();
 }
 
+/// The record of lab `name` in the default state directory.
+fn host_group_of(name: &str) -> u32 {
+    let dir = netnest_lab::Options::new().state_dir();
+    let record = netnest_lab::record::Record::read(&dir, name)
+        .unwrap()
+        .unwrap();
+    record
+        .host_group
+        .expect("a lab with host interfaces records its group")
+}
+
+fn host_interfaces_share_a_group_and_go_in_one_request() {
+    let name = unique("gp");
+    let lab = shapes::linear(&name, 4, Switches::InHost)
+        .unwrap()
+        .up()
+        .unwrap();
+    let group = host_group_of(&name);
+    let mut host = netnest::IpRoute::new().unwrap();
+    let members: Vec<String> = host
+        .link_list_group(group)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    // Four bridges, four host-side ends of the host links, three trunks with two ends each.
+    assert_eq!(members.len(), 4 + 4 + 6, "{members:?}");
+    let report = lab.down().unwrap();
+    assert_eq!(report.host_interfaces.len(), 14, "{report:?}");
+    assert!(host.link_list_group(group).unwrap().is_empty());
+    assert!(host.link_list().unwrap().iter().all(|l| l.name == "lo"));
+}
+
+fn a_stranger_in_the_group_is_spared() {
+    let name = unique("gs");
+    let lab = shapes::linear(&name, 2, Switches::InHost)
+        .unwrap()
+        .up()
+        .unwrap();
+    let group = host_group_of(&name);
+    let mut host = netnest::IpRoute::new().unwrap();
+    host.link_add_bridge("stranger").unwrap();
+    host.link_set_group("stranger", group).unwrap();
+    let report = lab.down().unwrap();
+    // One by one now: a trunk's second end goes with its first.
+    assert!(report.host_interfaces.len() >= 5, "{report:?}");
+    assert!(
+        report.kept.iter().any(|k| k.contains("stranger")),
+        "{report:?}"
+    );
+    let left: Vec<String> = host
+        .link_list()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(left, ["lo", "stranger"]);
+    host.link_del("stranger").unwrap();
+}
+
 netnest_testkit::main!(
+    host_interfaces_share_a_group_and_go_in_one_request,
+    a_stranger_in_the_group_is_spared,
     a_rate_on_a_lab_link_bounds_a_transfer,
     svg_of_a_lab_has_its_nodes_bridges_and_links,
     every_shape_passes_pingall,

@@ -12,8 +12,14 @@
 //!   [`Scenario::differs`] records a deliberate difference. The program name is the only thing
 //!   normalised ([`differential`]); `NETNEST_DIFF_SELFTEST=1` runs the reference in netnest's
 //!   place to prove the expectations.
-//! * [`main!`]: a libtest-compatible `main` for privileged library tests, whose whole process
-//!   lives in a private mount and network namespace ([`privileged`]).
+//! * [`main!`]: a libtest-compatible `main` (with `libtest-mimic`) for privileged library tests,
+//!   whose whole process lives in a private mount and network namespace ([`privileged`]). As
+//!   non-root its tests are reported `ignored (skipped: needs root …)`, never `ok`.
+//!
+//! Both kinds of sandbox check that they hold before anything runs (new mount namespace, `/run`
+//! the test kit's tmpfs) and fail otherwise; a [`Sandbox`] run as non-root fails saying why. A
+//! checkout or target directory under `/tmp` or `/run` is bound back over the sandbox's tmpfs
+//! ([`kept_roots`]).
 //! * [`unique_name`], [`TempRunDir`], [`Sleeper`]: fixtures for those tests.
 //!
 //! What it does not do: touch the host's `/run/netns`, mounts or links (every namespace a test

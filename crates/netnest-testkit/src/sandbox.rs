@@ -5,6 +5,13 @@
 //! `/etc/netns`. So a command that creates named namespaces, mounts or links cannot touch the
 //! host, and when the sandbox's first process exits the kernel kills everything it left running.
 //! Nothing is written outside the sandbox's own tmpfs filesystems.
+//!
+//! The prelude reports, on stderr, that the sandbox holds (`/run` is its tmpfs) and in which
+//! mount namespace; [`Sandbox::run`] checks that line (another namespace than its own) and removes
+//! it, so a sandbox that was not made fails the test instead of running the command on the host.
+//! As non-root nothing is tried: the run fails, saying that root is needed. Directories of the
+//! test's own under `/tmp` or `/run` (a checkout in `/tmp/x`) are bound back over the tmpfs
+//! filesystems (see [`crate::kept_roots`]).
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -145,6 +152,7 @@ impl Sandbox {
     pub fn run(&self, argv: &[Arg]) -> Output {
         assert!(!argv.is_empty(), "no command to run");
         if let Some(why) = crate::privileged::needs_root() {
+            let why = why.trim_start_matches("skipped: ");
             panic!("netnest-testkit: this test makes sandboxes and did not run: {why}");
         }
         // The command runs in a subshell that execs it, with the real stderr, while the shell's

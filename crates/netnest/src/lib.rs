@@ -85,7 +85,7 @@ pub use netns::{
 };
 pub use process::{failed_step, CommandExt};
 pub use registry::{
-    Change, CreateMode, Entry, EntryState, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
+    Change, CreateMode, Entry, EntryState, NsidEntry, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
 };
 
 /// rustix, re-exported for the socket types that [`socket`] takes.

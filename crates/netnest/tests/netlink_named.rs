@@ -95,3 +95,67 @@ fn open_by_name_follows_create_modes() {
 
     reg.delete(&blue).unwrap();
 }
+
+/// `Registry::list_with_nsids`: every entry in directory order with the id the socket's namespace
+/// gives it, or why it has none (a stale file: the kernel's refusal; a socket: it cannot be
+/// opened; a FIFO: opened without blocking, then refused).
+#[test]
+fn names_with_their_nsids_in_one_call() {
+    if !sandboxed("names_with_their_nsids_in_one_call") {
+        return;
+    }
+    let dir = std::path::Path::new("/run/ids");
+    let reg = Registry::new(dir);
+    let home = NetNs::new().unwrap();
+    let mut sock = netnest::netlink::Socket::open_in(&home).unwrap();
+    let n = |s: &str| Name::new(s).unwrap();
+    for i in 0..300 {
+        let ns = reg.add(&n(&format!("ns{i}"))).unwrap();
+        if i % 2 == 0 {
+            sock.set_nsid(&ns, Some(i)).unwrap();
+        }
+    }
+    std::fs::write(dir.join("stale"), b"").unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        dir.join("fifo"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    let _unix = std::os::unix::net::UnixListener::bind(dir.join("sock")).unwrap();
+    let entries = reg.list_with_nsids_on(&mut sock).unwrap();
+    let names: Vec<_> = entries.iter().map(|e| e.name.clone()).collect();
+    assert_eq!(names, reg.names().unwrap(), "directory order");
+    assert_eq!(entries.len(), 303);
+    for entry in &entries {
+        let name = entry.name.to_str().unwrap();
+        match name {
+            "stale" | "fifo" => {
+                let e = entry.nsid.as_ref().unwrap_err();
+                assert_eq!(e.op(), Op::Netlink, "{name}");
+                let message = e.kernel_error().and_then(|k| k.message.as_deref());
+                assert_eq!(message, Some("Peer netns reference is invalid"), "{name}");
+            }
+            "sock" => {
+                let e = entry.nsid.as_ref().unwrap_err();
+                assert_eq!((e.op(), e.raw_os_error()), (Op::Open, Some(libc::ENXIO)));
+            }
+            _ => {
+                let i: i32 = name.strip_prefix("ns").unwrap().parse().unwrap();
+                let want = (i % 2 == 0).then_some(i);
+                assert_eq!(*entry.nsid.as_ref().unwrap(), want, "{name}");
+            }
+        }
+    }
+    // In the current namespace none of them has an id.
+    let here = reg.list_with_nsids().unwrap();
+    assert!(here
+        .iter()
+        .filter(|e| e.name.to_str().unwrap().starts_with("ns"))
+        .all(|e| matches!(e.nsid, Ok(None))));
+    // A missing run directory is an error, not an empty list.
+    let e = Registry::new("/run/none").list_with_nsids().unwrap_err();
+    assert_eq!((e.op(), e.kind()), (Op::ReadDir, &ErrorKind::NotFound));
+}

@@ -10,8 +10,8 @@
 * ``netnest.NetNS(netns, flags=0)``: an open namespace handle (``fileno()``, ``close()``,
   compared by identity).
 
-Only ``setns`` and ``pushns``/``popns`` move a thread, and only the calling one; everything else
-leaves every Python thread where it is.
+Only ``setns`` and ``pushns``/``popns`` leave a thread in another namespace, and only the calling
+one; no other call does (see the package's README, "Threads").
 """
 
 from netnest._native import NetNS

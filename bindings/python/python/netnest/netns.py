@@ -211,9 +211,21 @@ def create_socket(
     process, no timeout; the socket stays in ``netns`` whichever thread uses it."""
     if netns is None or fileno is not None:
         return socket.socket(family, socket_type, proto, fileno)
+    return _make_socket(_native.socket, netns, family, socket_type, proto, flags)
+
+
+def _make_socket(make, netns, family, socket_type, proto, flags):
     handle = open_netns(netns, flags)
     try:
-        fd = _native.socket(handle, int(family), int(socket_type), int(proto))
+        fd = make(handle, int(family), int(socket_type), int(proto))
     finally:
         handle.close()
     return socket.socket(family, socket_type, proto, fileno=fd)
+
+
+def _create_socket_here(netns, family, socket_type, proto, flags):
+    """As ``create_socket``, but made by the calling thread, which enters the namespace for the one
+    ``socket()`` call, with the GIL released, and is moved back before it returns (the process
+    aborts rather than run on elsewhere). No thread hand-off: ``netnest.pyroute2`` uses it, where
+    a hand-off on a busy machine would cost more than the rest of opening an ``IPRoute``."""
+    return _make_socket(_native.socket_here, netns, family, socket_type, proto, flags)

@@ -2,8 +2,12 @@
 
 These are pyroute2's own classes (every method works as documented by pyroute2); only the way the
 netlink socket is made changes. pyroute2 forks a child per socket that enters the namespace and
-passes the socket back; here the socket is made by netnest on a short-lived thread inside the
-namespace (``netnest.netns.create_socket``), then configured as pyroute2 configures its own.
+passes the socket back; here the thread that needs the socket makes it: it enters the namespace
+for the one ``socket()`` system call, with the GIL released, and is moved back before the call
+returns (the process aborts rather than let it run on in the wrong namespace); no Python code runs
+on it meanwhile. That saves the hand-off to a helper thread, which on a busy machine costs more
+than the rest of opening an ``IPRoute``. The socket is then configured as pyroute2 configures its
+own.
 Each Python thread that uses the object gets its own socket, as with pyroute2.
 
 Migrating is one import::
@@ -57,12 +61,12 @@ class AsyncIPRoute(_AsyncIPRoute):
     def setup_socket(self):
         if self.status["use_socket"] or self.spec["netns"] is None:
             return super().setup_socket()
-        sock = _netns.create_socket(
-            netns=self.spec["netns"],
-            family=socket.AF_NETLINK,
-            socket_type=socket.SOCK_DGRAM,
-            proto=self.spec["family"],
-            flags=self.spec["flags"],
+        sock = _netns._create_socket_here(
+            self.spec["netns"],
+            socket.AF_NETLINK,
+            socket.SOCK_DGRAM,
+            self.spec["family"],
+            self.spec["flags"],
         )
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.status["sndbuf"])

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod floor;
 pub mod lab;
 pub mod list;
+pub mod mininet;
 pub mod pyroute2;
 pub mod python;
 

@@ -8,7 +8,7 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use super::nsids::{self, Lookup};
+use super::nsids;
 use super::{Ctx, Status};
 use crate::messages;
 use crate::output::Printer;
@@ -16,30 +16,32 @@ use crate::output::Printer;
 /// Lists the names, one a line, or as a JSON array with `-j`. A run directory that cannot be read
 /// (missing, not a directory) prints nothing at all, not even `[]`.
 pub fn run(ctx: &mut Ctx) -> Status {
-    let Ok(names) = ctx.registry.names() else {
-        return Status::Ok;
+    let mut sock = match nsids::socket(false) {
+        Ok(sock) => sock,
+        Err(status) => return status,
     };
-    let lookups = if names.is_empty() {
-        Vec::new()
-    } else {
-        let mut sock = match nsids::socket(false) {
-            Ok(sock) => sock,
-            Err(status) => return status,
-        };
-        nsids::lookup_all(ctx, &mut sock, &names)
+    let entries = match ctx.registry.list_with_nsids_on(&mut sock) {
+        Ok(entries) => entries,
+        Err(e) if e.op() == netnest::Op::ReadDir => return Status::Ok,
+        Err(e) => {
+            messages::netlink_talk(&e);
+            return Status::FAILED;
+        }
     };
-    // ip's first pass (netns_map_init, once per process): one message per stale entry.
-    nsids::map_init(ctx, true, &names, &lookups);
+    // ip's first pass (netns_map_init, once per process): one message per stale entry. The
+    // names are only needed by a later list-id of a batch.
+    let keep = ctx.in_batch;
+    nsids::map_init(ctx, true, &entries, keep);
     let format = ctx.format();
     let mut printer = Printer::new(&mut ctx.out, format);
-    for (i, name) in names.iter().enumerate() {
+    for entry in &entries {
         printer.open();
-        printer.string("name", name.as_bytes());
-        match lookups.get(i) {
-            // ip's second pass, printed where ip prints it: after the name, before the newline.
-            Some(Lookup::Failed(e)) => messages::netlink_talk(e),
-            Some(Lookup::Id(Some(id))) => printer.int("id", " (id: ", (*id).into(), ")"),
-            _ => {}
+        printer.string("name", entry.name.as_bytes());
+        // ip's second pass, printed where ip prints it: after the name, before the newline.
+        if let Some(e) = nsids::refused(entry) {
+            messages::netlink_talk(e);
+        } else if let Some(id) = nsids::id(entry) {
+            printer.int("id", " (id: ", id.into(), ")");
         }
         printer.plain("\n");
         printer.close();

@@ -13,8 +13,9 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use netnest::netlink::NsidRecord;
+use netnest::NsidEntry;
 
-use super::nsids::{self, Lookup};
+use super::nsids;
 use super::{Ctx, Status};
 use crate::args::parse_s32;
 use crate::messages;
@@ -29,22 +30,21 @@ struct Filters {
 
 /// Parses the filters (exact keywords), then dumps or queries.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let listed = ctx.registry.names();
-    let readable = listed.is_ok();
-    let names = listed.unwrap_or_default();
     let mut rtnsh = match nsids::socket(false) {
         Ok(sock) => sock,
         Err(status) => return status,
     };
-    let lookups = nsids::lookup_all(ctx, &mut rtnsh, &names);
+    let listed = ctx.registry.list_with_nsids_on(&mut rtnsh);
+    let readable = listed.is_ok();
+    let entries = listed.unwrap_or_default();
     // ip's netns_map_init (once per process): one message per stale entry.
-    nsids::map_init(ctx, readable, &names, &lookups);
+    nsids::map_init(ctx, readable, &entries, true);
     // As in ip, the name cache is made (and its errors printed) before the arguments are read.
     let filters = match parse(args) {
         Ok(filters) => filters,
         Err(status) => return status,
     };
-    let names_by_id = nsids::first_names(&names, &lookups);
+    let names_by_id = nsids::first_names(&entries);
     // With a target, the records' `nsid`s are the target's ids: names for those come from the
     // target's own table (asked through a socket opened inside it), when the target has a name.
     let target_lookups = filters
@@ -56,9 +56,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 .ok()
         })
         .and_then(|ns| netnest::netlink::Socket::open_in(&ns).ok())
-        .map(|mut sock| nsids::lookup_all(ctx, &mut sock, &names))
+        .and_then(|mut sock| ctx.registry.list_with_nsids_on(&mut sock).ok())
         .unwrap_or_default();
-    let target_names = nsids::first_names(&names, &target_lookups);
+    let target_names = nsids::first_names(&target_lookups);
     let records = match filters.nsid {
         Some(nsid) => match rtnsh.nsid_lookup(nsid, filters.target) {
             Ok(record) => vec![record],
@@ -97,7 +97,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             None => find(&names_by_id, record.nsid),
         };
         print(&mut out, record, name.as_ref(), || {
-            remember(&mut cache, record, &names, &lookups)
+            remember(&mut cache, record, &entries)
         });
     }
     out.finish();
@@ -109,27 +109,20 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
 /// for the rest of a batch: a name found in the cache (by `current-nsid`, else `nsid`) is taken
 /// out; otherwise ip rescans the directory for an entry with the record's `nsid`, printing the
 /// error of each stale entry before it, and puts what it finds back (without a target).
-fn remember(
-    cache: &mut Vec<(i32, OsString)>,
-    record: &NsidRecord,
-    names: &[OsString],
-    lookups: &[Lookup],
-) {
+fn remember(cache: &mut Vec<(i32, OsString)>, record: &NsidRecord, entries: &[NsidEntry]) {
     let key = record.current_nsid.unwrap_or(record.nsid);
     if let Some(at) = cache.iter().position(|(id, _)| *id == key) {
         cache.remove(at);
         return;
     }
-    for (name, lookup) in names.iter().zip(lookups) {
-        match lookup {
-            Lookup::Failed(e) => messages::netlink_talk(e),
-            Lookup::Id(Some(id)) if *id == record.nsid => {
-                if record.current_nsid.is_none() {
-                    cache.push((*id, name.clone()));
-                }
-                return;
+    for entry in entries {
+        if let Some(e) = nsids::refused(entry) {
+            messages::netlink_talk(e);
+        } else if nsids::id(entry) == Some(record.nsid) {
+            if record.current_nsid.is_none() {
+                cache.push((record.nsid, entry.name.clone()));
             }
-            _ => {}
+            return;
         }
     }
 }

@@ -14,6 +14,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
 
 pub mod json;
 mod printer;
@@ -84,14 +85,8 @@ impl Stdout {
             return;
         }
         // Straight to fd 1: std's own stdout would split the bytes at the last newline.
-        let mut rest = &self.buf[..len];
-        while !rest.is_empty() {
-            match rustix::io::write(std::io::stdout().as_fd(), rest) {
-                Ok(0) => break,
-                Ok(n) => rest = &rest[n..],
-                Err(rustix::io::Errno::INTR) => {}
-                Err(_) => break,
-            }
+        if let Some(mut file) = stdout_file() {
+            let _ = file.write_all(&self.buf[..len]);
         }
         self.buf.drain(..len);
     }
@@ -103,9 +98,9 @@ impl Mode {
         if stdout.is_terminal() {
             return Mode::Line;
         }
-        let size = rustix::fs::fstat(stdout.as_fd())
-            .ok()
-            .and_then(|st| usize::try_from(st.st_blksize).ok())
+        let size = stdout_file()
+            .and_then(|file| file.metadata().ok())
+            .and_then(|st| usize::try_from(st.blksize()).ok())
             .filter(|&size| size > 0)
             .unwrap_or(BUFSIZ);
         Mode::Full(size)
@@ -132,6 +127,20 @@ pub enum Format {
         /// Indented output (`-p`).
         pretty: bool,
     },
+}
+
+/// Standard output as a plain file (a duplicate of fd 1, made once), written without any
+/// buffering of std's; `None` if fd 1 is not open.
+fn stdout_file() -> Option<&'static std::fs::File> {
+    static FILE: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    })
+    .as_ref()
 }
 
 #[cfg(test)]

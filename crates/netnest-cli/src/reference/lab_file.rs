@@ -22,8 +22,9 @@ pub const KEYS: &[Key] = &[
         "node",
         "sysctls",
         "Keys under net. (a namespace's own sysctls), values strings, integers or booleans \
-         (true is 1), written under /proc/sys/net inside the node after its interfaces exist, \
-         before addresses and routes. Dotted keys may be quoted (\"net.ipv4.ip_forward\" = 1) \
+         (true is 1), written under /proc/sys/net inside the node: the net.ipv4.conf.default.* \
+         and net.ipv6.conf.default.* ones before its interfaces are made (so they apply to \
+         them), the others after its interfaces exist, before addresses and routes. Dotted keys may be quoted (\"net.ipv4.ip_forward\" = 1) \
          or nested ([nodes.r.sysctls] then net.ipv4.ip_forward = 1).",
     ),
     (
@@ -36,8 +37,9 @@ pub const KEYS: &[Key] = &[
     (
         "node",
         "bridges",
-        "[nodes.NODE.bridges.NAME]: a bridge in the node, up, with addresses = [...], mtu, and \
-         members = [\"IFNAME\", ...] (link ends in that node; or bridge = \"NAME\" on the end).",
+        "[nodes.NODE.bridges.NAME]: a bridge in the node, up, with addresses = [...], mtu (also given to \
+         its ports' links, which must not set another: the kernel brings a bridge down to its \
+         smallest port's MTU), and members = [\"IFNAME\", ...] (link ends in that node; or bridge = \"NAME\" on the end).",
     ),
     (
         "top",
@@ -47,7 +49,8 @@ pub const KEYS: &[Key] = &[
     (
         "top",
         "links",
-        "An array of veth pairs, [[links]], with ends a and b and an optional mtu (68 to 65535).",
+        "An array of veth pairs, [[links]], with ends a and b and an optional mtu (68 to 65535; \
+         at least 1280 with an IPv6 address on an end: the kernel turns IPv6 off below that).",
     ),
     (
         "end",
@@ -58,12 +61,14 @@ pub const KEYS: &[Key] = &[
         "end",
         "ifname",
         "At most 15 bytes, no /, : or spaces, unique in its namespace (lo is taken). Default: \
-         eth0, eth1... in a node (skipping names given explicitly), LAB-NODE in the host.",
+         eth0, eth1... in a node (skipping names given explicitly), LAB-NODE in the host (after the node at \
+         the other end; LAB-Ia and LAB-Ib for link I with both ends in the host).",
     ),
     (
         "end",
         "addresses",
-        "ADDRESS/LEN, IPv4 or IPv6; the same address twice in one namespace is refused.",
+        "ADDRESS/LEN, IPv4 or IPv6; the same address twice in one namespace is refused, except \
+         an IPv6 link-local one (fe80::/10), which need only be unique on its interface.",
     ),
     (
         "end",

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use netnest::netlink::route_messages::link::LinkAttribute;
+use netnest::netlink::Link;
 use netnest::{IpRoute, Name, NetNs, NsId, Registry};
 
 use super::plan::alias;
@@ -80,17 +81,15 @@ fn still_ours(
 }
 
 /// Stops the processes inside the namespaces `ours`.
-fn stop_processes(registry: &Registry, ours: &[(Name, Option<NetNs>)], out: &mut Teardown) {
-    let mut found = Vec::new();
-    for (name, ns) in ours {
-        let Some(ns) = ns else { continue };
-        if let Ok(pids) = registry.pids(name) {
-            found.extend(pids.into_iter().map(|pid| (pid, name.to_string(), ns.id())));
-        }
-    }
-    let found: Vec<(u32, &str, NsId)> = found
+fn stop_processes(ours: &[(Name, Option<NetNs>)], out: &mut Teardown) {
+    let open: Vec<(String, NsId)> = ours
         .iter()
-        .map(|(pid, name, id)| (*pid, name.as_str(), *id))
+        .filter_map(|(name, ns)| Some((name.to_string(), ns.as_ref()?.id())))
+        .collect();
+    let ids: Vec<NsId> = open.iter().map(|(_, id)| *id).collect();
+    let found: Vec<(u32, &str, NsId)> = crate::proc::pids_in(&ids)
+        .into_iter()
+        .map(|(pid, i)| (pid, open[i].0.as_str(), open[i].1))
         .collect();
     let (stopped, failed) = crate::proc::stop(&found);
     out.report.stopped = stopped;
@@ -99,35 +98,44 @@ fn stop_processes(registry: &Registry, ours: &[(Name, Option<NetNs>)], out: &mut
 
 /// Deletes the host interfaces among `host_names` that are the lab's: marked with its alias,
 /// or a veth whose peer is in one of `ours`.
+///
+/// With the lab's link group `group`, they go in one request (`ip link delete group N`, one
+/// kernel batch) when every link in the group is the lab's; otherwise (or without a group) one
+/// request each, and whatever else is in the group is left alone.
 fn remove_host_interfaces(
     lab: &str,
     host: &mut IpRoute,
-    host_names: &[String],
+    (host_names, group): (&[String], Option<u32>),
     ours: &[(Name, Option<NetNs>)],
     out: &mut Teardown,
 ) {
     let mine = alias(lab);
+    // The group's links, in one dump (which also gives every peer namespace an nsid).
+    let members = group.and_then(|g| host.link_list_group(g).ok());
     let mut links = Vec::new();
-    for name in host_names {
-        match host.link_get(name.as_str()) {
-            Ok(link) => links.push(link),
-            Err(e) if e.raw_os_error() == Some(enodev()) => {}
-            Err(e) => out
-                .failed
-                .push(format!("host interface {name} (look-up failed: {e})")),
+    if members.is_none() {
+        for name in host_names {
+            match host.link_get(name.as_str()) {
+                Ok(link) => links.push(link),
+                Err(e) if e.raw_os_error() == Some(enodev()) => {}
+                Err(e) => out
+                    .failed
+                    .push(format!("host interface {name} (look-up failed: {e})")),
+            }
         }
     }
     // The nsids of the lab's namespaces, as the host sees them (asked after the links, whose
     // dump gave any missing one an nsid).
     let mut nsids = HashSet::new();
-    if links.iter().any(|l| l.kind.as_deref() == Some("veth")) {
+    let listed = members.as_ref().unwrap_or(&links);
+    if listed.iter().any(|l| l.kind.as_deref() == Some("veth")) {
         for ns in ours.iter().filter_map(|(_, ns)| ns.as_ref()) {
             if let Ok(Some(id)) = host.socket().nsid_of(ns) {
                 nsids.insert(id);
             }
         }
     }
-    for link in links {
+    let is_lab = |link: &Link| {
         let marked = link
             .message
             .attributes
@@ -135,7 +143,33 @@ fn remove_host_interfaces(
             .any(|a| matches!(a, LinkAttribute::IfAlias(text) if *text == mine));
         let peer_inside = link.kind.as_deref() == Some("veth")
             && link.link_netnsid.is_some_and(|id| nsids.contains(&id));
-        if !(marked || peer_inside) {
+        host_names.contains(&link.name) && (marked || peer_inside)
+    };
+    if let (Some(g), Some(members)) = (group, members) {
+        let all_ours = members.iter().all(&is_lab);
+        match all_ours.then(|| host.link_del_group(g)) {
+            Some(Ok(())) => {
+                // A recorded name outside the group is someone else's interface now.
+                for name in host_names {
+                    if !members.iter().any(|l| l.name == *name)
+                        && host.link_get(name.as_str()).is_ok()
+                    {
+                        out.report
+                            .kept
+                            .push(format!("host interface {name} (not the lab's)"));
+                    }
+                }
+                out.report
+                    .host_interfaces
+                    .extend(members.into_iter().map(|l| l.name));
+                return;
+            }
+            // Something else joined the group, or the request failed: one by one.
+            _ => links = members,
+        }
+    }
+    for link in links {
+        if !is_lab(&link) {
             out.report
                 .kept
                 .push(format!("host interface {} (not the lab's)", link.name));
@@ -155,11 +189,14 @@ fn remove_host_interfaces(
 /// its host interfaces among `host_names`, then removes the names of `namespaces` that still
 /// name the namespaces it made. Goes on after failures and reports them. Without a `host`
 /// handle, host interfaces are left to the kernel (they die with their peers' namespaces).
+/// With the lab's link group `group`, the host interfaces go in one request (see
+/// [`remove_host_interfaces`]).
 pub(crate) fn teardown(
     lab: &str,
     registry: &Registry,
     namespaces: &[Made],
     host_names: &[String],
+    group: Option<u32>,
     host: Option<&mut IpRoute>,
 ) -> Teardown {
     let mut out = Teardown {
@@ -170,9 +207,9 @@ pub(crate) fn teardown(
         failed: Vec::new(),
     };
     let ours = still_ours(registry, namespaces, &mut out);
-    stop_processes(registry, &ours, &mut out);
+    stop_processes(&ours, &mut out);
     if let (Some(host), false) = (host, host_names.is_empty()) {
-        remove_host_interfaces(lab, host, host_names, &ours, &mut out);
+        remove_host_interfaces(lab, host, (host_names, group), &ours, &mut out);
     }
     for (name, _) in &ours {
         match registry.delete(name) {
@@ -321,7 +358,14 @@ pub(crate) fn down_with(
         .iter()
         .map(|n| (n.namespace.clone(), ids.get(&n.namespace).copied()))
         .collect();
-    let done = teardown(lab, &registry, &namespaces, &host_names, host.as_mut());
+    let done = teardown(
+        lab,
+        &registry,
+        &namespaces,
+        &host_names,
+        record.host_group,
+        host.as_mut(),
+    );
     if !done.failed.is_empty() {
         return Err(LabError::Step {
             step: format!("take down lab {lab}"),

@@ -3,6 +3,7 @@
 //! until its links carry traffic ([`settle`]), `down` ([`down`]).
 
 pub(crate) mod down;
+pub(crate) mod group;
 pub(crate) mod inside;
 pub(crate) mod plan;
 pub(crate) mod requests;

@@ -5,8 +5,9 @@
 //! namespace owns, with its MTU, the local end created up and already enslaved, and the peer
 //! created directly inside its namespace. A veth is owned by its `a` end's node (by its `b` end's
 //! when `a` is in the host). Round two (addresses), per namespace in one batch: peers brought up
-//! and enslaved (one request each), addresses, routes. Sysctls are written between the rounds,
-//! when every interface exists.
+//! and enslaved (one request each), addresses, routes. The nodes' sysctls are written between
+//! the rounds, when every interface exists, except the `conf.default` ones, written before the
+//! interfaces are made.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -120,6 +121,8 @@ pub(crate) struct Plan<'t> {
     t: &'t Topology,
     /// The index of every interface in a node: `(node, name)`.
     index: HashMap<(usize, &'t str), u32>,
+    /// The link group of the lab's host interfaces (`None`: the default group).
+    host_group: Option<u32>,
 }
 
 /// Which place creates link `l`, and whether its main (local) end is `b`.
@@ -152,7 +155,25 @@ impl<'t> Plan<'t> {
                 }
             }
         }
-        Plan { t, index }
+        Plan {
+            t,
+            index,
+            host_group: None,
+        }
+    }
+
+    /// Puts every host interface the lab makes (bridges and veth ends) in link group `group`.
+    pub(crate) fn with_host_group(mut self, group: Option<u32>) -> Plan<'t> {
+        self.host_group = group;
+        self
+    }
+
+    /// The group of an interface in `place`.
+    fn group(&self, place: Place) -> Option<u32> {
+        match place {
+            Place::Host => self.host_group,
+            Place::Node(_) => None,
+        }
     }
 
     /// The index of an interface in a node.
@@ -193,7 +214,7 @@ impl<'t> Plan<'t> {
                 Place::Host => 0,
             };
             batch.push((
-                requests::add_bridge(index, &b.name, b.mtu),
+                requests::add_bridge(index, &b.name, b.mtu, self.group(place)),
                 Step::AddBridge(place, i),
             ));
             if place == Place::Host {
@@ -225,6 +246,7 @@ impl<'t> Plan<'t> {
                     }
                     _ => None,
                 },
+                group: self.group(e.place),
             };
             let peer_netns = (peer.place != place).then(|| fd(peer.place));
             batch.push((

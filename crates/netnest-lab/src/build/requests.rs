@@ -72,9 +72,10 @@ fn new_interface(index: u32, name: &str, mtu: Option<u32>, is_up: bool) -> LinkM
     m
 }
 
-/// `ip link add NAME [index N] [mtu M] up type bridge`.
-pub(crate) fn add_bridge(index: u32, name: &str, mtu: Option<u32>) -> Request {
+/// `ip link add NAME [index N] [mtu M] [group G] up type bridge`.
+pub(crate) fn add_bridge(index: u32, name: &str, mtu: Option<u32>, group: Option<u32>) -> Request {
     let mut m = new_interface(index, name, mtu, true);
+    m.attributes.extend(group.map(LinkAttribute::Group));
     m.attributes
         .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
             InfoKind::Bridge,
@@ -88,9 +89,13 @@ pub(crate) struct VethSide<'a> {
     pub name: &'a str,
     /// The bridge (by index, in the same namespace) to enslave it to at creation.
     pub master: Option<u32>,
+    /// The link group to put it in (`IFLA_GROUP`): the lab's own group for host ends, so
+    /// `down` deletes them all in one request.
+    pub group: Option<u32>,
 }
 
-/// `ip link add A [index N] up [master BR] type veth peer name B [index M] [netns NS]`, both
+/// `ip link add A [index N] up [master BR] [group G] type veth peer name B [index M] [group G]
+/// [netns NS]`, both
 /// sides with `mtu`; the peer is created directly inside `peer_netns`. The peer cannot be
 /// brought up in the same request (the kernel opens it before the pair is joined: `ENOTCONN`),
 /// so it is brought up in its own namespace's second round ([`configure`]).
@@ -101,10 +106,12 @@ pub(crate) fn add_veth(
     peer_netns: Option<RawFd>,
 ) -> Request {
     let mut peer = new_interface(b.index, b.name, mtu, false);
+    peer.attributes.extend(b.group.map(LinkAttribute::Group));
     if let Some(fd) = peer_netns {
         peer.attributes.push(LinkAttribute::NetNsFd(fd));
     }
     let mut m = new_interface(a.index, a.name, mtu, true);
+    m.attributes.extend(a.group.map(LinkAttribute::Group));
     if let Some(master) = a.master {
         m.attributes.push(LinkAttribute::Controller(master));
     }

@@ -41,6 +41,13 @@ pub(crate) fn up(
         IpRoute::new().map_err(|e| LabError::step("open a netlink socket in the host", e))?;
     free_host_interfaces(t, &mut host_ipr)?;
     let mut record = new_record(t, options, &host);
+    // The host interfaces go in a link group of the lab's own, removed in one request.
+    if !t.host_interfaces().is_empty() {
+        let group = super::group::choose(&t.name, &mut host_ipr)
+            .map_err(|e| LabError::step("list the host's links", e))?;
+        record.host_group = Some(group);
+    }
+    let host_group = record.host_group;
     let journal = claim(&record, &state_dir)?;
 
     let mut made = Vec::with_capacity(t.nodes.len());
@@ -49,7 +56,7 @@ pub(crate) fn up(
         t,
         options,
         (&names, &journal),
-        &host,
+        (&host, host_group),
         &mut host_ipr,
         (&mut made, &mut created),
         progress,
@@ -73,6 +80,7 @@ pub(crate) fn up(
             (made, &created),
             &mut host_ipr,
             journal,
+            host_group,
         )),
     }
 }
@@ -145,6 +153,7 @@ fn new_record(t: &Topology, options: &Options, host: &NetNs) -> Record {
             .map(|e| e.ifname.clone())
             .collect(),
         host_bridges: t.host_bridges.iter().map(|b| b.name.clone()).collect(),
+        host_group: None,
         nodes: t
             .nodes
             .iter()
@@ -211,6 +220,7 @@ fn roll_back(
     (made, created): (Vec<NetNs>, &[usize]),
     host_ipr: &mut IpRoute,
     journal: Journal,
+    host_group: Option<u32>,
 ) -> LabError {
     let made_names: Vec<(String, Option<NsId>)> = created
         .iter()
@@ -236,6 +246,7 @@ fn roll_back(
         options.registry(),
         &made_names,
         &host_names,
+        host_group,
         Some(host_ipr),
     );
     if report.failed.is_empty() {
@@ -256,7 +267,7 @@ fn build(
     t: &Topology,
     options: &Options,
     (names, journal): (&[Name], &Journal),
-    host: &NetNs,
+    (host, host_group): (&NetNs, Option<u32>),
     host_ipr: &mut IpRoute,
     (made, created): (&mut Vec<NetNs>, &mut Vec<usize>),
     progress: &mut dyn FnMut(Progress),
@@ -279,7 +290,7 @@ fn build(
         tick(Phase::Namespaces, progress)
     })?;
     let mut sockets = open_sockets(t, made)?;
-    let plan = Plan::new(t);
+    let plan = Plan::new(t).with_host_group(host_group);
     let fd = |p: Place| -> RawFd {
         match p {
             Place::Host => host.as_fd().as_raw_fd(),

@@ -28,8 +28,49 @@ pub(super) fn duplicates(
     nodes: &[Node],
     host_bridges: &[Bridge],
 ) {
+    let where_ = addressed(raw, node_bridges, links, nodes, host_bridges);
     // Keyed by place and address, and by interface too for a link-local address.
     let mut seen: HashMap<(Place, Option<&str>, IpAddr), &str> = HashMap::new();
+    for Addressed {
+        place,
+        ifname,
+        addresses,
+        spans,
+    } in where_
+    {
+        let wher = match place {
+            Place::Host => HOST,
+            Place::Node(i) => nodes[i].name.as_str(),
+        };
+        for (j, a) in addresses.iter().enumerate() {
+            let on = is_link_local(a.addr).then_some(ifname);
+            if let Some(first) = seen.insert((place, on, a.addr), ifname) {
+                let (span, path) = spans.get(j).cloned().unwrap_or((0..0, String::new()));
+                c.err(
+                    span,
+                    path,
+                    if first == ifname {
+                        format!("address {} is given twice on {wher}:{ifname}", a.addr)
+                    } else {
+                        format!(
+                            "address {} is on both {wher}:{first} and {wher}:{ifname}",
+                            a.addr
+                        )
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Every interface with addresses, link ends first, then bridges.
+fn addressed<'a>(
+    raw: &RawLab,
+    node_bridges: &[BridgesOf],
+    links: &'a [Link],
+    nodes: &'a [Node],
+    host_bridges: &'a [Bridge],
+) -> Vec<Addressed<'a>> {
     let mut where_: Vec<Addressed> = Vec::new();
     for (i, (l, raw_link)) in links.iter().zip(&raw.links).enumerate() {
         for (side, e, r) in [
@@ -75,36 +116,7 @@ pub(super) fn duplicates(
             });
         }
     }
-    for Addressed {
-        place,
-        ifname,
-        addresses,
-        spans,
-    } in where_
-    {
-        let wher = match place {
-            Place::Host => HOST,
-            Place::Node(i) => nodes[i].name.as_str(),
-        };
-        for (j, a) in addresses.iter().enumerate() {
-            let on = is_link_local(a.addr).then_some(ifname);
-            if let Some(first) = seen.insert((place, on, a.addr), ifname) {
-                let (span, path) = spans.get(j).cloned().unwrap_or((0..0, String::new()));
-                c.err(
-                    span,
-                    path,
-                    if first == ifname {
-                        format!("address {} is given twice on {wher}:{ifname}", a.addr)
-                    } else {
-                        format!(
-                            "address {} is on both {wher}:{first} and {wher}:{ifname}",
-                            a.addr
-                        )
-                    },
-                );
-            }
-        }
-    }
+    where_
 }
 
 /// Whether `ip` is an IPv6 link-local address (`fe80::/10`).

@@ -41,6 +41,7 @@ mod link_group;
 mod monitor;
 mod netns_ref;
 mod nsid;
+mod nsid_batch;
 mod options;
 mod request;
 mod route;

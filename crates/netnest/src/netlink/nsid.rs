@@ -115,29 +115,6 @@ impl Socket {
         Ok(record(&reply)?.assigned())
     }
 
-    /// [`Socket::nsid_of`] for many namespaces at once, pipelined with [`Socket::batch`]: one
-    /// result per namespace, in order (a stale file gets its own `EINVAL` error).
-    ///
-    /// This is how `netnest list` shows the ids of 1000 namespaces in a few milliseconds, where
-    /// iproute2 does two round trips per name.
-    pub fn nsids_of<'a>(
-        &mut self,
-        namespaces: impl IntoIterator<Item = BorrowedFd<'a>>,
-    ) -> Result<Vec<Result<Option<i32>>>> {
-        let requests = namespaces.into_iter().map(|fd| (get_by_fd(fd), 0));
-        let replies = self.batch(requests)?;
-        Ok(replies
-            .into_iter()
-            .map(|r| {
-                let reply = r?;
-                let first = reply
-                    .first()
-                    .ok_or_else(|| Error::errno(Op::Netlink, rustix::io::Errno::NODATA))?;
-                Ok(record(first)?.assigned())
-            })
-            .collect())
-    }
-
     /// Gives the namespace `ns` the id `nsid` in the socket's namespace, or the lowest free id
     /// when `nsid` is `None` (`ip netns set NAME auto`).
     ///

@@ -7,6 +7,7 @@
 mod add;
 mod delete;
 mod list;
+mod nsids;
 mod prune;
 mod rundir;
 mod unchecked;
@@ -15,6 +16,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 
 pub use list::{Entry, EntryState};
+pub use nsids::NsidEntry;
 pub use unchecked::Unchecked;
 pub use watch::{Change, Watch};
 
