@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Concurrent `add` and `delete` of shared names, from a fresh /run, counting errors by kind.
 #
 #   scripts/stress/add_delete_race.sh [BINARY [PROCS [ROUNDS [NAMES [RUNS]]]]]

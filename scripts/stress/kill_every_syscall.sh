@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # SIGKILL at every system call of a netnest command, each followed by a consistency check.
 #
 #   scripts/stress/kill_every_syscall.sh [BINARY]

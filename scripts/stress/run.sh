@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Stress versions of the reliability tests, run by hand.
 #
 #   scripts/stress/run.sh [SCALE [NAME...]]

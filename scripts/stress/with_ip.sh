@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # netnest and `ip netns` 6.1 at once on the same names: what each sees, error by error.
 #
 #   scripts/stress/with_ip.sh [BINARY]

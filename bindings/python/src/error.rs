@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! netnest's errors as the `OSError`s pyroute2 raises: the errno picks the subclass
 //! (`FileNotFoundError`, `FileExistsError`, `PermissionError`, …), and the path is the filename.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest.NetNS`: an open network namespace (an nsfs file descriptor), compared by identity.
 
 use std::ffi::OsStr;

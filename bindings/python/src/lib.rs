@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The native part of the `netnest` Python package (`netnest._native`): the namespace handle
 //! ([`NetNS`]) and the few calls that must be made in Rust, each with the GIL released while the
 //! kernel works. Everything else (pyroute2's names and argument conventions, the per-thread

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The calls of `netnest._native` besides the handle: names, `setns` of the calling thread, and
 //! work on a library thread inside a namespace (a socket; a Python callable, for `Popen`).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """Fixtures of the netnest Python tests.
 
 The tests make real namespaces, links and processes. They run only inside a sandbox: a private

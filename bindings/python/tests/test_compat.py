@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """pyroute2's own tests of ``pyroute2.netns`` and ``NSPopen``, written anew for their behaviour, run
 with only the import changed: against ``netnest.netns``/``netnest.Popen``, and against pyroute2
 itself (when installed) to prove that the expectations are pyroute2's.

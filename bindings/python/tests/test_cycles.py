@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """A thousand create/remove/socket/Popen cycles leave descriptors, threads and memory flat."""
 
 import gc

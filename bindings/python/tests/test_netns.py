@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """netnest.netns against the real kernel: every function, its errors, and threads."""
 
 import os
@@ -293,3 +294,36 @@ def test_work_runs_on_a_library_thread_with_the_gil_released(nsname):
     assert where[0] != caller
     assert where[1] == inode(f"/run/netns/{nsname}")
     assert thread_netns() != where[1]
+
+
+def test_without_privileges_permission_error_and_nothing_left(nsname):
+    import shutil
+    import sys
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    code = (
+        "import netnest\n"
+        "from netnest import netns\n"
+        "for call in (lambda: netns.create(NAME), lambda: netns.setns(NAME + '-x'),\n"
+        "             lambda: netns.create_socket('/proc/1/ns/net', flags=0)):\n"
+        "    try:\n"
+        "        call()\n"
+        "        print('no error')\n"
+        "    except PermissionError as e:\n"
+        "        print('PermissionError', e.errno)\n"
+    ).replace("NAME", repr(nsname))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    # Still uid 0, without a single capability: what an unprivileged caller gets.
+    out = subprocess.run(
+        [setpriv, "--bounding-set", "-all", "--inh-caps", "-all", sys.executable, "-c", code],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("\n")
+    assert lines[0] == "PermissionError 1"  # EPERM: no CAP_SYS_ADMIN to mount
+    assert lines[1].startswith("PermissionError")
+    assert lines[2].startswith("PermissionError")
+    assert nsname not in netns.listnetns()
+    assert nsname + "-x" not in netns.listnetns()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """Where pyroute2 behaves badly and netnest does not: one test each."""
 
 import os

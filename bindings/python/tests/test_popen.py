@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """netnest.Popen: subprocess.Popen inside a namespace, started from a library thread."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """netnest.pyroute2: pyroute2's own classes over sockets netnest makes; interop both ways."""
 
 import asyncio

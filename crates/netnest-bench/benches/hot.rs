@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Micro-benchmarks of the library's hot paths, with a harness of a few dozen lines (no
 //! framework): each case is calibrated to samples of about 5 ms, 11 samples, median and
 //! quartiles per operation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The kernel floor: the system calls each library operation cannot avoid, made directly with
 //! rustix on the calling thread, and nothing else (no netnest, no checks, no error context, no
 //! handle built, paths prepared before the clock starts). What the library costs beyond this is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Generated topologies of any size, for benchmarks and load tests: a star around a bridge and
 //! a chain of routers, each addressed, routed and up. [`crate::script`] writes the equivalent
 //! `ip` shell script and `ip -batch` script of any topology, so the three can be timed side by

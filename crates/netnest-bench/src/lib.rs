@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Side-by-side benchmarks of netnest: the `netnest` command against `ip netns` (iproute2 6.1),
 //! the library against the kernel floor (the bare system calls, [`floor`]) and against pyroute2,
 //! the lab against shell scripts of `ip` commands. `scripts/bench` is the one command; it builds

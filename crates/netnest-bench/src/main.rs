@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest-bench`: the side-by-side bench's driver. Run it through `scripts/bench`, which builds
 //! the binaries under test and starts this in a sandbox (it refuses to run elsewhere).
 //!

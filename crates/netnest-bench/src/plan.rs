@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Interleaved measurement: every side of a comparison takes its turn in each iteration (A B, then
 //! B A, …), so the machine's drift and the kernel's background teardown fall on all sides alike;
 //! rounds are separated by a wait for the kernel to finish tearing namespaces down.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The results: one row per (case, metric, our side, peer side), with both medians, their spreads,
 //! the ratio of the medians and the interquartile range of the paired ratios; then the targets,
 //! met or missed. Printed as a text table, and as Markdown for `docs/performance.md`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The bench runs in a sandbox, never on the host's `/run/netns`: a private mount namespace and
 //! network namespace with a tmpfs on `/run` (`scripts/bench` makes it with `unshare`). The driver
 //! refuses to start anywhere else ([`check`]); once it has checked, it [`mark`]s the sandbox for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The `ip` commands equivalent to a topology, as the shell scripts people write by hand: one
 //! `ip` process per step ([`ip_script`]), or `ip -batch` ([`ip_batch_script`]). For benchmarks
 //! (the lab against what it replaces) and for readers who want to see what a lab does.

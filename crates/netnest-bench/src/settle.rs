@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Waiting for the kernel's asynchronous namespace teardown.
 //!
 //! A deleted namespace is freed later, by a kernel worker that batches every pending namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Timing commands: spawn to reap, stdio on `/dev/null`, the same way for every side.
 
 use std::ffi::OsStr;

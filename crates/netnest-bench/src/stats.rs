@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Medians, spreads and ratios of timed samples.
 //!
 //! The machines are noisy (±30 % from minute to minute), so a figure is only ever a median, its

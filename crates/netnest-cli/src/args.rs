@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! iproute2's grammar, parsed by hand: the global options of `ip` 6.1 (single dash, prefix-matched
 //! in `ip`'s own order), the `netns` object word, the subcommand keywords (prefix-matched in
 //! `ip netns`'s order) and the number formats `ip` accepts.

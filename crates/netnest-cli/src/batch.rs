@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `-batch FILE` (`-batch -` for stdin): one command a line, read as `ip -batch` reads it.
 //!
 //! * Lines: `#` starts a comment anywhere (even inside quotes); a line ending in `\` continues on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! glibc's texts for errno values, as `strerror(3)` prints them.
 //!
 //! `std::io::Error`'s `Display` appends ` (os error N)`, which `ip` never prints, so the messages go

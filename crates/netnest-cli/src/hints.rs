@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What to do next, on the messages of netnest's own subcommands (`lab`, `prune`, `inspect`).
 //! `ip netns`'s own subcommands keep `ip`'s texts byte for byte and get no hints.
 

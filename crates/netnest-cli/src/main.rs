@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest`: a drop-in for `ip netns` of iproute2 6.1.
 //!
 //! `netnest [OPTIONS] [netns] COMMAND [ARGS]` takes `ip`'s global options and `ip netns`'s

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Every text `netnest` writes to stderr, byte for byte as `ip netns` 6.1 writes it (docs/ip-netns-behaviour.md), and
 //! the one place that turns a [`netnest::Error`] into iproute2's message, by command and by step.
 //!

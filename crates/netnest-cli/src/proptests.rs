@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Property tests of the binary's own parsers and printer, over inputs from a seeded
 //! generator (splitmix64, no dependency; `NETNEST_STRESS_SEED` replaces the seed and
 //! `NETNEST_STRESS_SCALE` multiplies the counts, as in the reliability tests):

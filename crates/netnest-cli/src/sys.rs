@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `fork`, `execvp` and `waitpid`, for `exec` (which becomes the command, as `ip` does) and for the
 //! forks of `-all exec` and batch mode.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The `netnest` binary, run inside a sandbox: a private mount and network namespace with a tmpfs
 //! on `/run`, so nothing touches the host's `/run/netns`, mounts or links.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Differential tests: `netnest …` against `ip netns …` of iproute2 6.1, byte for byte.
 //!
 //! Each test runs one scenario twice, each time in a fresh sandbox (private mount, network and

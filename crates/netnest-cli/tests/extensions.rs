@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! netnest's own subcommands: they say what to do next when they fail (a stale entry names
 //! `netnest prune`, a missing capability names the capability, an unknown lab names
 //! `netnest lab status`), and `-j -p` indents all of their documents. Each case runs in a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The JSON of netnest's own subcommands (`-j inspect`, `-j prune`) is valid JSON whatever the
 //! names hold: control bytes are escaped as `\u00XX` and bytes that are not UTF-8 become U+FFFD.
 //! (`-j list` keeps `ip`'s escaping, byte for byte: the differential suite checks it.) Each run

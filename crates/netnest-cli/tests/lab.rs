@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab …` (netnest's own subcommand), run as the binary inside a sandbox: a private mount
 //! and network namespace with a tmpfs on `/run`, so the labs' namespaces, host interfaces and
 //! records are the sandbox's own. They need root: without it each fails, saying so.

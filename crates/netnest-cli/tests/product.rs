@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The product around the command: `--help`, `--version`, the completions (bash driven for real,
 //! fish driven with `complete -C`, zsh syntax-checked), the man pages rendered without warnings,
 //! and `scripts/install` into a temporary prefix and back out. None of it needs privileges or
@@ -477,4 +478,18 @@ fn install_and_uninstall_under_a_prefix() {
     for f in files {
         assert!(!prefix.join(f).exists(), "{f} was not removed");
     }
+    // No file is left (directories stay, as they may be shared: /usr/local/bin).
+    fn files_under(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut left = Vec::new();
+    files_under(&prefix, &mut left);
+    assert!(left.is_empty(), "left behind: {left:?}");
 }

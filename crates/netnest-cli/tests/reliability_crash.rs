@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, crashes of the `netnest` binary: `netnest add`, `delete`, `-all delete`
 //! and `attach` are killed with SIGKILL at random points, again and again, on one `/run/netns`
 //! inside a sandbox. After every kill:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, hostile input on the command line.
 //!
 //! * **Names in every name position** (`add`, `delete`, `attach`, `exec`, `pids`, `identify`,

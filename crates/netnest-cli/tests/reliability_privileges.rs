@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, privileges through the CLI: every command run as an unprivileged user
 //! (`setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all`, inside the sandbox),
 //! against `ip netns` 6.1 run the same way: the same stdout, stderr (the texts of docs/ip-netns-behaviour.md:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest prune`: removing the stale entries that an interrupted `add`, `attach` or `delete`
 //! leaves in `/run/netns`, through `Registry::prune()` (docs/compatibility.md, `prune`):
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, the run directory in bad states, through the CLI: every command, with
 //! `/run/netns` missing, a regular file, a symlink (to a directory, dangling), on a read-only
 //! `/run` (missing, or holding namespaces), and on a full filesystem (no inode

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Times each phase of `up` for a topology file, then `down`: what `ip netns add`, `ip link add …
 //! type veth peer name … netns …`, `ip address add` and `ip route add` cost in a script, phase by
 //! phase. Run as root, in a sandbox:

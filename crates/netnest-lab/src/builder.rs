@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Builder`]: a topology written in Rust, validated exactly as a file is.
 
 use crate::error::{LabError, SpecError};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Errors: [`SpecError`] for a topology that does not validate (nothing is created), [`LabError`]
 //! for building or tearing down a lab.
 

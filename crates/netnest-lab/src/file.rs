@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The topology file as written: serde types that keep every value's span, so that the
 //! validation ([`crate::validate`]) can point at the offending text. The builder
 //! ([`crate::Builder`]) fills the same types, with empty spans.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A picture of a topology: Graphviz DOT ([`dot`]), Mermaid ([`mermaid`]), and SVG rendered by
 //! Graphviz's `dot` program when it is installed ([`svg`]).
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Link impairment: what an interface's egress does to its packets. A rate (the kernel's
 //! `tbf`), and delay, jitter, loss, duplication, corruption and reordering (`netem`), set on
 //! each end separately (an end shapes what it sends).

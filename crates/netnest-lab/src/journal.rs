@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The journal of the namespaces `up` made: `STATE_DIR/LAB.made`, one line `NAMESPACE DEV:INO`
 //! per namespace, appended after the namespace is made and *before* it gets its name. So every
 //! name the lab gave has its identity written down, even if `up` is killed: `down` removes a

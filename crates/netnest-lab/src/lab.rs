@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Lab`]: a lab that is up; the test fixture. Dropping it takes it down.
 
 use std::process::{Child, Command};

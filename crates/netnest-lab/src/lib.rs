@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! netnest-lab: declarative network-namespace labs, built in one call and torn down without a
 //! trace.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The rules for names: labs, nodes, interfaces, sysctl keys.
 
 /// The longest interface name the kernel takes (`IFNAMSIZ` - 1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Options`]: where a lab's namespaces and record go; [`Progress`]: how far `up` is.
 
 use std::path::{Path, PathBuf};

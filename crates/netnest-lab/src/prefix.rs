@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`IpPrefix`]: an address with its prefix length, as `ip address add` and `ip route add` take it.
 
 use std::fmt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What `/proc/PID/stat` says about a process: its start time (to tell a process from a later
 //! one that got the same pid), its state and its command name; and stopping the processes left
 //! in a namespace.

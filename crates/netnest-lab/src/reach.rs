@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Connectivity checks of a lab that is up, with netnest's own probes
 //! ([`netnest::probe`]: ICMP echo and TCP connect from sockets made inside the nodes'
 //! namespaces), not an external `ping`:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The record of a lab: what `up` makes, written before it makes it (write-ahead), so `down` can
 //! remove all of it even after `up` was killed half-way.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Generated topologies in the shapes lab users know from Mininet and routing labs, addressed
 //! and routed so that every node reaches every other (`netnest lab pingall` passes):
 //!

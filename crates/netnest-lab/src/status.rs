@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`status`]: the labs recorded, and whether what they made is still there.
 
 use netnest::{Name, Registry};

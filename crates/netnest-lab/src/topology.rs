@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Topology`]: a validated lab, ready to be built. Made from a file or a string
 //! ([`Topology::from_file`], [`Topology::from_str`](std::str::FromStr)) or a
 //! [`Builder`](crate::Builder); every name is resolved and every address parsed. Those

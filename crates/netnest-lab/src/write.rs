@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Topology::to_toml`]: a topology written back as a file that reads the same.
 
 use std::fmt::Write as _;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The lab as a network emulator, against the real kernel, in netnest_testkit's sandbox (a
 //! private mount and network namespace with a tmpfs on `/run`): every generated shape comes up
 //! and passes `pingall`; a link taken down makes it fail; expectations by ICMP and by TCP.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Labs against the real kernel. The whole test process lives in a private mount and network
 //! namespace with a tmpfs on `/run` (netnest_testkit's sandbox), so `/run/netns` and the "host"
 //! here are the test's own, and `ip -n NAME …` sees the labs' namespaces.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Topology files and their errors, without privileges: the examples parse; each kind of mistake
 //! gets its line, column and message, and nothing else is reported.
 
@@ -300,6 +301,15 @@ fn syntax_errors_name_their_place_and_key() {
         msg,
         "duplicate key \"h1\": the table [nodes.h1] is given twice"
     );
+    // Also across blank lines; a pair on the next line of a multi-line table keeps its place.
+    let (line, col, _) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\", ifname = \"e\"\n\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (5, 32));
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\na = {{ node = \"h1\",\n  colour = 1 }}\nb = \"h2\"\n"
+    ));
+    assert_eq!((line, col), (6, 3), "{msg}");
     let (line, _, msg) = problem(&format!("{BASE}lo = true\nlo = false\n"));
     assert_eq!(line, 5);
     assert!(msg.starts_with("duplicate key \"lo\""), "{msg}");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `down` removes only what is still the lab's, stops what runs in it, knows its builder, and
 //! says what it could not read; `up` fails cleanly without privileges, on a full disk and on
 //! hostile paths. Against the real kernel, in netnest_testkit's sandbox (private mount and

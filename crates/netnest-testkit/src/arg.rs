@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! One word of a command line: literal bytes, or a value the setup script computes.
 
 use std::ffi::{OsStr, OsString};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The differential runner: the same scenario with `ip netns` and with netnest, compared.
 //!
 //! # What is normalised

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Fixtures for privileged tests: unique names, a private registry directory, a sleeping process.
 
 use std::os::unix::process::CommandExt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The test's own files in a sandbox whose `/tmp` and `/run` are fresh tmpfs filesystems.
 //!
 //! A checkout or a target directory under `/tmp` or `/run` (a clone in `/tmp/x`, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Sandboxes, fixtures and the differential runner for netnest's tests.
 //!
 //! What it does:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `/proc/self/mountinfo`, parsed: what tests check after creating and removing namespaces (one
 //! propagation mount per run directory, one nsfs mount per name, nothing left behind).
 

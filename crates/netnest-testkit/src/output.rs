@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What a command left behind: stdout, stderr, exit status, and the after script's output.
 
 use std::fmt;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # netnest-testkit sandbox prelude (POSIX sh; see sandbox.rs).
 #
 # Runs as pid 1 of a fresh pid namespace, inside a fresh mount namespace (with `/` made rprivate by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A test runner for privileged library tests: the whole test process in its own namespaces.
 //!
 //! `unshare(CLONE_NEWNS)` fails with `EINVAL` in a process that has more than one thread, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Running a command in a throw-away sandbox made by `unshare(1)`.
 //!
 //! Each run gets fresh namespaces: mount (`/` made rprivate), network, and pid (with its own

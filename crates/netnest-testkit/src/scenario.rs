@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A scenario: setup, then one `ip netns` / `netnest` command line, in a fresh sandbox.
 
 use std::ffi::OsString;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Scale, seed, figures and a deterministic generator, for the reliability tests and their stress
 //! runs (`scripts/stress/*.sh`): the same test binary runs at CI size, or `NETNEST_STRESS_SCALE`
 //! times bigger, with the fixed seed or `NETNEST_STRESS_SEED`.

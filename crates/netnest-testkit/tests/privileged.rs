@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The privileged runner itself, run as a `harness = false` test binary.
 
 use std::path::Path;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The sandbox runner, tested on the real kernel (needs root and util-linux's unshare).
 
 use std::os::unix::ffi::OsStrExt;

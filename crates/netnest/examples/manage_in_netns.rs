@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Manage interfaces inside a namespace (pyroute2's netns guide: `IPRoute(netns='test')` /
 //! `NetNS('test')`).
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns add NAME`, `ip netns list`, `ip netns identify PID`, `ip netns pids NAME`,
 //! `ip netns delete NAME`, with the library.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns exec NAME CMD…` with the library: the command runs in the namespace's full `ip netns
 //! exec` environment (network namespace, private mounts, `/sys`, `/etc/netns/NAME` binds), as an
 //! ordinary child whose output we read. Then the same with a bare handle and `spawn_in`.

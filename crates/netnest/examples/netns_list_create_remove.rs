@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! List, create and remove namespaces (pyroute2's netns guide: `netns.create`,
 //! `netns.listnetns`, `netns.remove`), with their nsids as `ip netns list` shows them.
 //!

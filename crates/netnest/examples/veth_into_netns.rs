@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Create a veth pair and move the peer into a namespace (pyroute2's netns guide, first recipe).
 //!
 //! The same as:

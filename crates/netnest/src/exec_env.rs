@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`ExecEnv`]: the environment `ip netns exec NAME` gives a command.
 
 use std::ffi::{CString, OsStr, OsString};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! netnest: Linux network namespaces from Rust.
 //!
 //! # What it does

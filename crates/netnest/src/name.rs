@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Name`]: the one place a namespace name is validated.
 
 use std::ffi::{OsStr, OsString};

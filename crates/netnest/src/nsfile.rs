@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Opening a file that should be a namespace without ever blocking.
 //!
 //! Anyone can put a FIFO, a socket or a device node where a namespace's name should be. A plain

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reachability probes from inside a namespace, without running `ping` or `nc`: ICMP echo
 //! ([`ping`], many targets at once) and TCP connect ([`tcp_connect`]), on sockets made inside
 //! the namespace by [`crate::socket`].

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Starting processes inside a network namespace: [`CommandExt`].
 //!
 //! # Safety

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What `/proc` says about processes and namespaces (`ip netns pids`).
 
 use std::os::unix::ffi::OsStrExt;

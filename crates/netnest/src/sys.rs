@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The system calls that change a thread's namespaces, and the two ioctls rustix has no wrapper
 //! for. Every `setns` and `unshare` of the library goes through here.
 //!

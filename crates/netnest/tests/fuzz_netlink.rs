@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Fuzzing the netlink reply parsing: random and mutated replies fed to the parser, no
 //! panic, no hang, and results that hold together.
 //!

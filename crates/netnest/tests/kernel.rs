@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The library against the real kernel. The whole test process runs in a private mount and network
 //! namespace with a tmpfs on `/run` (netnest_testkit::main!), so `/run/netns` here is the test's own
 //! and nothing reaches the host.

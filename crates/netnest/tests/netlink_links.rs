@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `IpRoute` against the real kernel, in anonymous namespaces only: a veth pair across two
 //! namespaces, addressed, up, and UDP/TCP across it; every change checked against what `ip -j`
 //! (run inside the namespace with `nsenter`) reports.

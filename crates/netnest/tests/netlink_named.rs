@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `IpRoute::open` by name with pyroute2's `flags=` semantics, and moving a link into a named
 //! namespace. Runs in a private mount namespace with a tmpfs on `/run` (the test re-executes
 //! itself under `unshare -m`), so `/run/netns` here is nobody else's.

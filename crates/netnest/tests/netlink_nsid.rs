@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! nsids against the real kernel: set, get, auto, duplicates, lookups, dumps with targets, the
 //! pipelined batch, the monitor; errors with their exact extended-ACK texts.
 //!

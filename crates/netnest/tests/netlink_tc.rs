@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Traffic control, link groups and probes against the real kernel, in the sandbox of
 //! `netnest_testkit::main!` and anonymous namespaces: a `tbf` checked with `tc` and by the rate
 //! a transfer gets, `netem` where the kernel has it, `ip link delete group`, ICMP echo and TCP

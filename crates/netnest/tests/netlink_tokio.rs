@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The `tokio` feature: rtnetlink handles for several namespaces, used from many tasks on a
 //! multi-thread runtime. Each task sees only its namespace's links, and no runtime thread ever
 //! changes namespace.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, concurrency: many processes and threads creating, opening and deleting
 //! overlapping names in one registry at once, starting on a run directory that does not exist yet
 //! (the race of Debian bug 949235); and netnest and `ip netns` working on `/run/netns` at once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, crashes at the library level: a worker process running add, attach,
 //! delete and prune in a loop is killed with SIGKILL at random points, again and again. After
 //! every kill the run directory must be in a state the next operation handles: live namespaces,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, hostile input: arbitrary bytes as names, and symlinks planted in the run
 //! directory.
 //!

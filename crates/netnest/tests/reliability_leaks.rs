@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, leaks and thread safety:
 //!
 //! * tens of thousands of operations (handles, `run`, `socket`, enter guards, add/delete in a

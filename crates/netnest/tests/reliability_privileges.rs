@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, privileges: the library as an unprivileged user (uid/gid 65534, no
 //! capabilities, in a forked worker), and inside an unprivileged user namespace.
 //!

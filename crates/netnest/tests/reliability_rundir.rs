@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Reliability, run directory states: missing, a regular file, read-only, on a full
 //! filesystem, holding a stale mode-0 file, a symlink, under a shared `/run`. Every operation
 //! fails with a clear error that names the step (`Op`) and keeps the errno, and nothing half-made

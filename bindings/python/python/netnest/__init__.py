@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """Linux network namespaces for Python, without forks.
 
 * ``netnest.netns``: the functions of ``pyroute2.netns`` (create, remove, listnetns, setns,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """``netnest.Popen``: ``subprocess.Popen`` inside a network namespace, without a proxy process."""
 
 import os
@@ -25,10 +26,7 @@ class Popen(subprocess.Popen):
     def __init__(self, netns, args, *popen_args, flags=0, netns_exec=False, **kwargs):
         handle = open_netns(netns, flags)
         try:
-            exec_name = None
-            if netns_exec:
-                exec_name = os.fsdecode(os.path.basename(os.fsencode(os.fspath(netns)))) \
-                    if isinstance(netns, (str, bytes, os.PathLike)) else ""
+            exec_name = _exec_name(netns) if netns_exec else None
             start = super().__init__
             _native.run_in(handle, lambda: start(args, *popen_args, **kwargs), exec_name)
         finally:
@@ -40,3 +38,11 @@ class Popen(subprocess.Popen):
         for stream in (self.stdin, self.stdout, self.stderr):
             if stream is not None:
                 stream.close()
+
+
+def _exec_name(netns):
+    """The name ``ip netns exec`` would use: the sysfs source and ``/etc/netns/NAME``. A handle or
+    a descriptor has none (the namespace's /sys still comes, no /etc binds)."""
+    if isinstance(netns, (str, bytes, os.PathLike)):
+        return os.fsdecode(os.path.basename(os.fsencode(os.fspath(netns))))
+    return ""

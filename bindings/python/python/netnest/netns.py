@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """pyroute2's ``pyroute2.netns`` API, without child processes.
 
 Names follow pyroute2: a bare name is ``/run/netns/NAME`` (``/var/run/netns`` is the same

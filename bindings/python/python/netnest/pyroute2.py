@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """pyroute2's ``IPRoute``, ``AsyncIPRoute`` and ``NetNS`` inside a namespace without a child process.
 
 These are pyroute2's own classes (every method works as documented by pyroute2); only the way the

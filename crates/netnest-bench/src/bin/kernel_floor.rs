@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The kernel floor on its own.
 //!
 //! As a command, the floor of `ip netns …` (only the system calls of `ip`'s semantics, see

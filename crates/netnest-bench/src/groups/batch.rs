@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest -batch FILE` against `ip -batch FILE`: N adds, then N deletes, one process each.
 //! Both read the same lines (`netns add NAME`, as `ip` needs them; netnest also takes `add NAME`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest` against `ip netns`, one process per operation: start-up (`-V`), `add`, `delete`
 //! (run directory on tmpfs and on ext4), `exec NAME true`. Every build of `netnest` given runs,
 //! and beside them the floor of each command (`kernel-floor`: a static process that makes only

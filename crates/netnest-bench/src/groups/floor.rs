@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The library against the kernel floor ([`netnest_bench::floor`]: the bare system calls on the
 //! same thread), in one process, interleaved: named create and delete (on tmpfs and on ext4, same
 //! directory for both), anonymous create, a socket inside a namespace, a closure inside one, a

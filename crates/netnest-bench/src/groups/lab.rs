@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The lab against what it replaces, at 200 nodes: `netnest lab up FILE` + `netnest lab down
 //! NAME`, against the equivalent shell script of `ip` commands (one process per step) and against
 //! the `ip -batch` script, for a star around a bridge and for a chain of routers. The topology

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest list`, `identify` and `pids` against `ip netns …` with 10, 100 and 1000 named
 //! namespaces, first without nsids, then with an nsid for each (where `ip` does two netlink round
 //! trips per name).

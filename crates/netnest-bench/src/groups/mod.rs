@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The groups of cases, one file each, and what they share: the environment, the sizes, and
 //! helpers that turn commands and closures into measured cases.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # The pyroute2 side of the bench: one long-lived process per measurement series, so the
 # interpreter's start-up and imports are not counted. Reads one operation a line on stdin
 # ("OP ARG"), times it with perf_counter_ns, answers "ok NS [NS...]" or "err TEXT" on stdout.

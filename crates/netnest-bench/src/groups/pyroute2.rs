@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The library against pyroute2, in-process on both sides: a long-lived Python process per
 //! series (`peer.py`) times each operation itself and answers over a pipe, interleaved with the
 //! Rust side. Cases: `netns.create` + `remove`; `IPRoute(netns=NAME)` open, and open + link dump +

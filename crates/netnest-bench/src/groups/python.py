@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # The Python package's side of the bench: netnest's Python API and pyroute2 in ONE long-lived
 # process, called in turn by the driver (interleaved), so both pay the same interpreter. Reads
 # "OP ARG" lines on stdin, times the operation with perf_counter_ns, answers "ok NS" or "err TEXT".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The Python package (`bindings/python`) against pyroute2, both in one long-lived Python process
 //! (`python.py`) that times each operation itself; the driver calls the sides in turn, so they
 //! are interleaved and pay the same interpreter. Cases: pyroute2's `IPRoute` inside a namespace

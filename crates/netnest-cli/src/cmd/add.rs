@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns add NAME`: a new network namespace, bind-mounted on `/run/netns/NAME`. Words after
 //! the name are ignored.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns attach NAME PID`: a name for the network namespace of process PID. Words after the
 //! PID are ignored.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest completions SHELL` (netnest's own): the completion script for bash, zsh or fish on
 //! stdout (see `reference::completions`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns delete NAME` and `ip -all netns delete`: unmount and remove names. Words after the
 //! name are ignored, and `-all` ignores names altogether.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns exec NAME cmd…` and `ip -all netns exec cmd…`: run a command in a namespace's
 //! `ip netns exec` environment (network namespace, private mounts, `/sys`, `/etc/netns/NAME`).
 //!

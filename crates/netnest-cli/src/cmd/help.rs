@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns help`: the usage block on stderr, rc 255, and words after `help` ignored, as `ip`
 //! does. netnest's one addition: `help SUBCOMMAND` (a word that names a subcommand) prints that
 //! subcommand's help on stdout, rc 0, as `netnest SUBCOMMAND --help` does.

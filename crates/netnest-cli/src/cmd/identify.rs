@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns identify [PID]`: the name of a process's network namespace (of `self` by default).
 
 use std::ffi::{OsStr, OsString};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest inspect NAME` (netnest's own; `ip netns show` is `list`): one view of a namespace that
 //! otherwise takes three commands (`ip netns list`, `ip netns pids NAME`, `ip -n NAME addr`): its
 //! nsid here, its processes, and its links with their state and addresses.

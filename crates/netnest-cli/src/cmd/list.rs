@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns list` (`show`, `lst`, or no subcommand at all): the entries of the run directory in
 //! directory order, unsorted, of every file type, each with ` (id: N)` when the namespace has an
 //! nsid here.

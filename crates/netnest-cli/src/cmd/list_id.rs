@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns list-id [target-nsid N] [nsid M]`: the nsid table of the current namespace (or, with
 //! `target-nsid`, of the peer with that id), each id with the name of its namespace when it has
 //! one here.

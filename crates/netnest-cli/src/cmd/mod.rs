@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The subcommands of `ip netns`, one file each: arguments, library call, output. This file holds
 //! what they share: the context, the outcome, and `do_netns`'s dispatch (the name check on the
 //! word after the subcommand, then the keyword).

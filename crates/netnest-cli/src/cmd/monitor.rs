@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns monitor`: a line for each name added to or removed from the run directory, for ever.
 //!
 //! Three fixes of 6.1, through [`netnest::Registry::watch`]: each line is written as it happens

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What `list`, `list-id` and `set` share: the netlink socket, and what `ip` does with the nsid of
 //! every entry of the run directory (found by [`netnest::Registry::list_with_nsids_on`], one
 //! pipelined batch where iproute2 asks twice per entry, one round trip each).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns pids NAME`: the processes whose network namespace is NAME's, in `/proc` order.
 
 use std::ffi::OsString;

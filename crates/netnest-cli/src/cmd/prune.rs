@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest prune`: removes the stale entries of the run directory, the empty mode-0 files that an
 //! interrupted `add`, `attach` or `delete` (of netnest or `ip netns`) leaves, and nothing else
 //! (see [`netnest::Registry::prune`]). Not in `ip netns`. Prints each removed name, one per line

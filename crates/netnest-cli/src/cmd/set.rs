@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns set NAME NETNSID|auto`: give a namespace an id in the current namespace. Words after
 //! the id are ignored.
 

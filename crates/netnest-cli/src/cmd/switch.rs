@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netns_switch` of iproute2: what `exec` and the global `-n NAME` do to this very process before
 //! the command runs: enter the namespace, a private mount namespace with `/` rslave, the
 //! namespace's `/sys`, and the binds of `/etc/netns/NAME/` (see [`netnest::ExecEnv`]).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The command's one JSON writer: iproute2's `json_writer` layout (separators, pretty indentation
 //! by four spaces, `[ ` … ` ]` for arrays in pretty mode), with two ways to escape strings.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Everything `netnest` writes: stdout buffered as C's stdio buffers it, stderr unbuffered, one
 //! JSON writer ([`json`]) and one printer for plain text and JSON ([`Printer`]), and the lab's
 //! progress bar ([`progress`]).

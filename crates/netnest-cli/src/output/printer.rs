@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Records in plain text or JSON, as iproute2's `print_*` functions with `PRINT_ANY` print them:
 //! each field names its JSON key and its plain-text form.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A progress bar on stderr for large labs, when stderr is a terminal.
 
 use std::io::Write;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Shell completions for bash, zsh and fish: `netnest completions SHELL`.
 //!
 //! Each script is one function that walks the words before the cursor as netnest reads them

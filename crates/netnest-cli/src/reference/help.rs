@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The help texts on stdout: `netnest --help`, `netnest SUBCOMMAND --help`,
 //! `netnest help SUBCOMMAND`, `netnest lab [SUBCOMMAND] --help`.
 

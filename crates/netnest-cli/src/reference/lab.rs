@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab`: its subcommands, and the keys of a topology file (netnest-lab(5)).
 
 use super::Arg;

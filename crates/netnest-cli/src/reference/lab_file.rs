@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The topology file format, for netnest-lab(5) (only the man page says all of it).
 
 /// One key of a topology file: `(where, key, what)`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The man pages, in roff (the `man` macros): netnest(8) and netnest-lab(5). Checked in under
 //! `docs/man/`; the test below fails when they differ from what this file makes, and
 //! `NETNEST_BLESS=1` rewrites them.

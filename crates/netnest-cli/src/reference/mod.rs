@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The reference: what every subcommand, option, file and exit status means, written once and
 //! rendered three ways, so they cannot drift apart:
 //!

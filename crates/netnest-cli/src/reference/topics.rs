@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The long texts of the subcommands: usage lines, what each does, examples, and what its
 //! arguments are (for the completions). The one-line summaries are the grammar's
 //! ([`crate::args::VERBS`]).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Helpers shared by the CLI's integration tests.
 
 use std::ffi::OsString;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `add NAME` (docs/ip-netns-behaviour.md, "add and attach").
 
 use super::*;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `-all delete` (docs/ip-netns-behaviour.md, "delete"); its failure cases are in `departures`.
 
 use super::*;

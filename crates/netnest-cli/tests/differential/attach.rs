@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `attach NAME PID` (docs/ip-netns-behaviour.md, "add and attach").
 
 use super::*;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `-batch FILE`, `-batch -` and `-force` (docs/ip-netns-behaviour.md, "Batch mode").
 
 use super::*;

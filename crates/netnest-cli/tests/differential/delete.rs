@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `delete NAME` (docs/ip-netns-behaviour.md, "delete").
 
 use super::*;

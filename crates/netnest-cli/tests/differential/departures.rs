@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Where netnest departs from iproute2 6.1 on purpose (DESIGN.md); each test records what `ip`
 //! does and asserts what netnest does instead.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `exec NAME cmd…` and `-all exec cmd…` (docs/ip-netns-behaviour.md, "exec"), and `exec` in batch mode (section "Batch mode").
 
 use super::*;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `help`, unknown commands and options (docs/ip-netns-behaviour.md, "Global options" and "Names and subcommands").
 
 use super::*;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `identify [PID]` (docs/ip-netns-behaviour.md, "identify").
 
 use super::*;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `list-id [target-nsid N] [nsid M]` (docs/ip-netns-behaviour.md, "list-id"): the dump, the single query, `print_nsid`'s
 //! bytes (trailing space, `unassigned`, JSON without unassigned ids), names from `ip`'s cache and
 //! rescans, the argument errors, and the two deliberate differences (no `(null)`, right names

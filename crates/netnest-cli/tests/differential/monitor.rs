@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `monitor` (docs/ip-netns-behaviour.md, "monitor"): `add NAME` / `delete NAME` for each entry created in or removed from
 //! `/run/netns`.
 //!

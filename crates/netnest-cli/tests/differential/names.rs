@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Name validation (docs/ip-netns-behaviour.md, "Names and subcommands") and names made of unusual bytes.
 
 use super::*;

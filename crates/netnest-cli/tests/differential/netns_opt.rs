@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The global `-n NAME` / `-netns NAME` (docs/ip-netns-behaviour.md, "-netns NAME"): the command runs inside NAME's namespace
 //! (nsids are NAME's), with `ip`'s errors and rc 255 when the switch fails.
 

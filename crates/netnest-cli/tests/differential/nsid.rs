@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! nsids in `list` (docs/ip-netns-behaviour.md, "list"): ` (id: N)` / `"id":N`, for every kind of entry, and the kernel's
 //! refusals, which `ip` prints twice per stale entry (once filling its name cache, once listing).
 

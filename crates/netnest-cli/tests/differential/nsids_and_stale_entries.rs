@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Stale entries and nsids in `list` (docs/ip-netns-behaviour.md, "list").
 
 use super::*;

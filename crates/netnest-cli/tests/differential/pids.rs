@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `pids NAME` (docs/ip-netns-behaviour.md, "pids").
 
 use super::*;

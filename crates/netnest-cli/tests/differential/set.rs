@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `set NAME NETNSID` (docs/ip-netns-behaviour.md, "set"): ids as `get_integer` reads them (C's `strtol` in base 0),
 //! `auto`, and the kernel's refusals (rc 2).
 

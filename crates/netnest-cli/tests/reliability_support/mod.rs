@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What the CLI's `reliability_*` tests share: running a test body inside a sandbox, running
 //! programs with a deadline, the state of `/run/netns` seen from outside (mountinfo and `lstat`),
 //! a listing of the sandbox's writable trees, a seeded generator, the scale of a run and its

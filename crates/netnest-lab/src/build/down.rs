@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `down`: remove what a record (or a failed `up`) lists: the processes left in the lab's
 //! namespaces, the host interfaces that are the lab's, then the namespaces' names, then the
 //! record. Only what is still the lab's is touched: a host interface must carry the lab's mark

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The lab's own link group in the host: every host interface a lab makes (bridges, veth ends)
 //! is created in a group no other link of the host is in, recorded, so that `down` removes them
 //! all with one `ip link delete group N` (one request, one kernel batch) instead of one request

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The work done from inside the nodes' namespaces, on threads of our own: creating them,
 //! opening a netlink socket in each, writing sysctls. The caller's thread never moves.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Building and tearing down: the plan of requests ([`plan`]) and the requests themselves
 //! ([`requests`]), the work done inside the nodes ([`inside`]), `up` ([`up`]) and the wait
 //! until its links carry traffic ([`settle`]), `down` ([`down`]).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The plan: which namespace sends which request, in which of the two rounds, and what index
 //! each node interface gets. Computed once from the [`Topology`]; nothing is looked up twice.
 //!

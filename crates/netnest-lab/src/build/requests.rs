@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The netlink requests a lab is made of, built from `netlink-packet-route` types (re-exported by
 //! `netnest::netlink`) so that each namespace's requests go out together in one batch
 //! ([`netnest::netlink::Socket::batch`]).

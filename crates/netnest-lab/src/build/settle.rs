@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Waiting until every link of a lab carries traffic.
 //!
 //! Of the two ends of a veth, the one brought up first has no carrier yet, so the kernel

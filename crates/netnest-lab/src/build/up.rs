@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `up`: check, record, create namespaces, send each namespace's batches, write sysctls; on any
 //! failure remove what was made.
 

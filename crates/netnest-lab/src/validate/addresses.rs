@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The same address twice in one namespace. A link-local IPv6 address (`fe80::/10`) is only
 //! unique on its interface: the same one on several interfaces of a node (`fe80::1` as the
 //! gateway on every interface of a router) is Linux's usual convention, and allowed.

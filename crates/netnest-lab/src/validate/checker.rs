@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Checker`]: where problems are collected, with their places.
 
 use std::ops::Range;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The ways into a [`Topology`]: a file, a string, another topology renamed. Here rather than
 //! in `topology.rs` so that the validation depends on the model, never the reverse.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! From the file as written ([`crate::file`]) to a [`Topology`]: every name resolved, every
 //! address parsed, every problem reported with its place. Nothing here touches the system.
 //!

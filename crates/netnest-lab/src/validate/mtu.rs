@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! MTUs that the kernel would change or refuse after the file validated:
 //!
 //! * A bridge's `mtu` is given to its ports' links (both ends of a veth share one MTU): the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Taken`]: the interface names taken in each place, to refuse duplicates.
 
 use std::collections::HashMap;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A node's own settings: `lo`, sysctls, routes.
 
 use std::collections::HashSet;

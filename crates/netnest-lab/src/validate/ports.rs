@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Bridge ports: `bridge = "BR"` on a link end, and `members = [...]` on a bridge.
 
 use super::{BridgesOf, Checker};

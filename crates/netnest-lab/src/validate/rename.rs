@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Topology::renamed`]: the same lab under another name.
 
 use super::bad_name;

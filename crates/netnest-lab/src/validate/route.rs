@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A node's routes: destination, gateway, device, and whether the gateway is on a subnet the
 //! node has. [`check_route`] runs these steps in order; each reports its own problem.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A TOML syntax error as a [`Problem`], placed where the mistake is and naming what it is
 //! about.
 
@@ -8,7 +9,9 @@ use crate::error::{Location, Problem};
 /// The problem of a file that does not parse.
 pub(super) fn problem(text: &str, e: &toml::de::Error) -> Problem {
     let mut message = e.message().trim_end().to_owned();
-    let span = e.span().map(|span| unclosed_inline_table(text, span));
+    let span = e
+        .span()
+        .map(|span| unclosed_inline_table(text, &message, span));
     if let Some(span) = &span {
         if message == "duplicate key" {
             message = duplicate_key(text, span.clone());
@@ -21,24 +24,32 @@ pub(super) fn problem(text: &str, e: &toml::de::Error) -> Problem {
     }
 }
 
-/// An inline table (`{ … }`) must end on its line; when it does not, the parser notices only at
-/// the next line's first token. Point just after the last thing on the table's line instead.
-fn unclosed_inline_table(text: &str, span: Range<usize>) -> Range<usize> {
-    let start = span.start.min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let at_line_start = text[line_start..start].trim().is_empty();
-    if !at_line_start || line_start == 0 {
+/// A missing comma between the key-value pairs of an inline table (`{ … }`: a table not closed
+/// on its line, or two pairs on two lines without a comma) is noticed only at the next pair,
+/// maybe lines later: point just after the last thing before it, where the comma or the `}` is
+/// missing. Other errors keep their place.
+fn unclosed_inline_table(text: &str, message: &str, span: Range<usize>) -> Range<usize> {
+    if !message.starts_with("missing comma between key-value pairs") {
         return span;
     }
-    let newline = line_start - 1;
-    let prev_start = text[..newline].rfind('\n').map_or(0, |i| i + 1);
-    let prev = strip_comment(&text[prev_start..newline]);
-    if prev.matches('{').count() > prev.matches('}').count() {
-        let end = prev_start + prev.trim_end().len();
-        end..end
-    } else {
-        span
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..start].trim().is_empty() {
+        return span;
     }
+    // The last line before it with something on it besides a comment.
+    let mut end = line_start;
+    while end > 0 {
+        let newline = end - 1;
+        let prev_start = text[..newline].rfind('\n').map_or(0, |i| i + 1);
+        let prev = strip_comment(&text[prev_start..newline]).trim_end();
+        if !prev.is_empty() {
+            let at = prev_start + prev.len();
+            return at..at;
+        }
+        end = prev_start;
+    }
+    span
 }
 
 /// A line without its comment (outside of quotes; near enough for counting braces).

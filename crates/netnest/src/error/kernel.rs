@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`KernelError`]: a netlink error reply, with the extended ACK the upstream crates drop.
 
 use std::fmt;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`ErrorKind`]: what went wrong, to match on.
 
 use std::fmt;

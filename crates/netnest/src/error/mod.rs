@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Errors that keep the failed operation, the path it acted on and the errno, and say what went
 //! wrong in a form to match on.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Op`]: the step that failed.
 
 use super::kind::Capability;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Addresses: [`Address`], and `ip address show/add/delete` on [`IpRoute`].
 
 use std::net::IpAddr;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Socket::batch`]: many requests in one datagram, replies matched by sequence number.
 
 use netlink_packet_core::NLM_F_DUMP;

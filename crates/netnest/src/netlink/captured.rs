@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Requests and replies recorded (with `strace -xx`) from iproute2 6.1 talking to a 6.18 kernel
 //! in a private network namespace: the one copy of these bytes, for the unit tests
 //! (`wire_tests.rs`, `nsid_tests.rs`) and the fuzz target (`tests/fuzz_netlink.rs`, through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The reply parser and the captured replies, for the fuzz target `tests/fuzz_netlink.rs`.
 //!
 //! Not part of the API: hidden from the docs, no semver promise. It exists so that the fuzz

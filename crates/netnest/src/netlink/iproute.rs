@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`IpRoute`]: links, addresses and routes of one namespace, as pyroute2's
 //! `IPRoute(netns=…, flags=…)` and `NetNS(…)` offer them.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Links: [`Link`], and `ip link show/set/delete` on [`IpRoute`].
 
 use netlink_packet_route::link::{

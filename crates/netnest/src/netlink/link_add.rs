@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip link add`: veth pairs (the peer possibly created straight into another namespace),
 //! bridges and macvlans.
 

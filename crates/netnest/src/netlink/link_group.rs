@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Link groups (`IFLA_GROUP`): `ip link set DEV group N`, `ip link show group N` and
 //! `ip link delete group N`, which removes every link of the group in one request and one kernel
 //! batch (one RCU grace period for all, where deleting them one by one waits for one each).

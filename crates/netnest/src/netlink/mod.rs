@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! A small synchronous route-netlink client, and what is built on it: nsids, and links,
 //! addresses and routes inside any namespace ([`IpRoute`]).
 //!

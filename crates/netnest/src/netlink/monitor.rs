@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NsidMonitor`]: nsid events (`RTM_NEWNSID` / `RTM_DELNSID` on `RTNLGRP_NSID`), as
 //! `ip monitor nsid` prints them.
 

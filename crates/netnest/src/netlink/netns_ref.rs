@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNsRef`]: how a netlink request names another network namespace.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};

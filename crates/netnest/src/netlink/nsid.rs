@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! nsids: the numbers a namespace gives its peers (`ip netns set`, `ip netns list-id`, the
 //! `(id: N)` of `ip netns list`).
 //!

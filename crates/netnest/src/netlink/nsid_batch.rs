@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Socket::nsids_of`]: the nsids of many namespaces, with no message objects.
 //!
 //! `netnest list` asks one `RTM_GETNSID` per name. Each request is 28 bytes written straight into

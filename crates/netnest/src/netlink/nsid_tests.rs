@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! nsid requests compared byte for byte with iproute2 6.1's (captured with `strace -xx`), and
 //! replies decoded from captured bytes.
 

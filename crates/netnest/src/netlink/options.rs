@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`SocketOptions`]: how to open a [`Socket`], with the socket options iproute2 sets.
 
 use std::io;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! One request at a time: [`Socket::request`], [`Socket::ack`], [`Socket::get`], [`Socket::dump`].
 
 use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP};

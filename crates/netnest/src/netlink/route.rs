@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Routes: [`Route`], [`RouteSpec`], and `ip route show/add/delete` on [`IpRoute`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

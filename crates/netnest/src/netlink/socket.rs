@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Socket`]: a synchronous route-netlink socket, opened in the current namespace or inside any
 //! [`NetNs`] (see [`SocketOptions`](super::SocketOptions)).
 

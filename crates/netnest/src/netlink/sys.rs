@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The two socket calls neither rustix nor netlink-sys offers safely on an [`OwnedFd`].
 //!
 //! # Safety

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Traffic control: a root queueing discipline on a link, `tbf` (a rate) and `netem` (delay,
 //! jitter, loss, duplication, corruption, reordering), as `tc qdisc add/replace/del` make them.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! An [`rtnetlink`] connection for any namespace (the `tokio` feature).
 //!
 //! The socket is opened inside the namespace by [`crate::socket`] on a short-lived thread, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Checks of what a request carries, made before the kernel sees it: the kernel truncates an
 //! interface name at a NUL byte (and would act on another link), and refuses a long one with
 //! `ERANGE`, which names nothing.

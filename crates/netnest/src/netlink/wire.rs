@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The netlink framing this client reads itself: `nlmsghdr`s in a datagram, and the payloads of
 //! `NLMSG_ERROR` and `NLMSG_DONE` with their extended-ACK attributes (`struct nlmsgerr` plus
 //! `NLMSGERR_ATTR_*`), which `netlink-packet-core` keeps only as opaque bytes.

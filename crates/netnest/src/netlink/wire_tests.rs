@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Captured-bytes tests: replies recorded from iproute2 6.1 talking to this machine's kernel
 //! (the bytes are in `captured.rs`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Finding a container's network namespace from its id: [`NetNs::from_container`].
 //!
 //! Container engines put each container's processes in a cgroup whose name carries the container's

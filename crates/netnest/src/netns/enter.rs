@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNs::enter`]: moving the calling thread, with a guard that moves it back.
 //!
 //! Guards may be dropped in any order. Each thread keeps the stack of its live guards (a

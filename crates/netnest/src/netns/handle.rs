@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNs`]: an open network namespace, owning its file descriptor.
 
 use std::fmt;

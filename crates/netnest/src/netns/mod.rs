@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNs`], an open network namespace, and everything done with one, split by verb:
 //!
 //! * `handle`: the type, its identity ([`NsId`]) and opening one (current thread, pid, path, fd,

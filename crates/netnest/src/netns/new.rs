@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`NetNs::new`]: a new anonymous namespace, made on the calling thread.
 
 use super::enter::{can_return_to, EnterGuard};

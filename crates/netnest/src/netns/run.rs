@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Working inside a namespace from a short-lived thread: [`run`] and [`socket`].
 //!
 //! A thread's network namespace is a per-thread attribute, and a socket stays in the namespace it

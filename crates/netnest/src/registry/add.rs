@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns add` and `ip netns attach`: making a name for a namespace.
 
 use std::os::fd::{AsRawFd, OwnedFd};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns delete`: removing a name.
 
 use rustix::fs::{Access, AtFlags, CWD};

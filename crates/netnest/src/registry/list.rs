@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `ip netns list`: the entries of the run directory.
 
 use std::ffi::OsString;

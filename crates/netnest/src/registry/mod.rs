@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Registry`]: named network namespaces in a run directory, in the iproute2 convention.
 //!
 //! A named namespace is a file `DIR/NAME` on which the namespace's nsfs file is bind-mounted, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Registry::list_with_nsids`]: the names of the run directory with their nsids, in one call
 //! (`ip netns list`'s ` (id: N)`, pyroute2's `get_netns_info`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Removing stale entries: what an interrupted `add`, `attach` or `delete` leaves behind.
 
 use std::ffi::OsString;

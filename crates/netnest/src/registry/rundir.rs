@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! The run directory itself: created, made a shared mount of its own, and locked while names are
 //! made and removed.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Unchecked`]: entries of the run directory named by any word, as `ip netns` names them when
 //! its name check is skipped (`ip -all netns add ../x`).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Registry::watch`]: names as they come and go (`ip netns monitor`), with inotify.
 
 use std::collections::{BTreeSet, VecDeque};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! What the `reliability_*` test binaries share: forked workers, `/proc/self/mountinfo`, the state
 //! of a run directory, a seeded generator, the scale of a run and its figures.
 //!

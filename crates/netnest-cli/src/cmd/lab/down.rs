@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab down [--force] NAME|FILE`: stop what runs in the lab's nodes, remove what the
 //! lab's record says it made and is still the lab's; twice is harmless.
 

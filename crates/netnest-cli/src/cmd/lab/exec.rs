@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab exec LAB NODE COMMAND…`: `netnest exec` in the namespace of one of a lab's nodes,
 //! through the same code (same environment, same failure texts, the command's own exit status).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab up|down|status|exec|help …` (netnest's own; not in `ip netns`): declarative
 //! topologies, built and removed by the `netnest-lab` library. This file holds the grammar of the
 //! words after `lab` and the dispatch; each subcommand has a file.

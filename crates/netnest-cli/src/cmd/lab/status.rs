@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab status [NAME]`: the recorded labs and what is left of them. Plain text, one line
 //! per lab (with NAME, a line per node and host interface too), or JSON (`-j`, `-p`), escaped as
 //! JSON requires.

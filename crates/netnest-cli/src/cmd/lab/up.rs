@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab up FILE [name NAME]`: validate the file, build the lab, leave it up. A progress
 //! bar is drawn on stderr for labs of [`progress::MIN_NODES`] nodes or more when stderr is a
 //! terminal.
