@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Standard sockets bound inside a namespace: [`bind_udp`], [`bind_tcp_listener`].
 
 use std::net::{SocketAddr, TcpListener, UdpSocket};

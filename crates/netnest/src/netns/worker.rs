@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`Worker`]: a thread of the caller's that stays inside a namespace, for work in a loop.
 
 use std::os::fd::OwnedFd;
