@@ -29,8 +29,9 @@
 //! the ones the process started in, and the visible `/run` must be this crate's tmpfs. If it
 //! cannot be made or does not hold, every test **fails** with the reason. As non-root (where
 //! no sandbox can be made) every test is reported **ignored** with the reason (`ignored
-//! (skipped: needs root …)`); never `ok`. With `NETNEST_TEST_NO_SKIP` set ([`NO_SKIP_ENV`]),
-//! that skip is a failure too.
+//! (skipped: needs root …)`); never `ok`. A test that finds, once running, that the machine cannot
+//! do what it checks calls [`skip`] with the reason, and is reported the same way. With
+//! `NETNEST_TEST_NO_SKIP` set ([`NO_SKIP_ENV`], as `.ci/test` does), a skip is a failure.
 //!
 //! The harness is `libtest-mimic`: libtest's output and command line, so `cargo test`, `cargo
 //! test -- NAME`, `--exact`, `--skip`, `--list` and cargo-nextest (`--list --format terse`,
@@ -50,6 +51,7 @@
 use std::process::ExitCode;
 
 use std::os::fd::AsRawFd;
+use std::panic::{catch_unwind, resume_unwind};
 
 use rustix::fs::{open, Mode, OFlags};
 use rustix::mount::{mount, mount_bind, mount_change, MountFlags, MountPropagationFlags};
@@ -148,6 +150,17 @@ pub fn run_is_sandboxed() -> bool {
         .is_some_and(|m| m.fstype == "tmpfs" && m.source == RUN_TMPFS_SOURCE)
 }
 
+/// The unwinding payload of [`skip`].
+struct Skipped(String);
+
+/// Ends the calling test of a [`main!`](crate::main) binary as skipped, with the reason: it is
+/// reported `ignored (skipped: REASON)`, never `ok` (a failure with [`NO_SKIP_ENV`] set). For a
+/// test that finds, once running, that this machine cannot do what it checks (no unprivileged
+/// user namespaces, say). Unwinds without the panic message.
+pub fn skip(reason: impl Into<String>) -> ! {
+    resume_unwind(Box::new(Skipped(reason.into())))
+}
+
 /// What the tests of a [`main!`](crate::main) binary can do here, decided once before any runs.
 #[derive(Clone, Debug)]
 enum Readiness {
@@ -236,10 +249,19 @@ pub fn run_tests(tests: &[Test]) -> ExitCode {
         .map(|t| {
             let (run, readiness) = (t.run, readiness.clone());
             libtest_mimic::Trial::ignorable_test(t.name, move || match readiness {
-                Readiness::Ready => {
-                    run();
-                    Ok(libtest_mimic::Completion::Completed)
-                }
+                Readiness::Ready => match catch_unwind(run) {
+                    Ok(()) => Ok(libtest_mimic::Completion::Completed),
+                    Err(payload) => match payload.downcast::<Skipped>() {
+                        Ok(skip) if std::env::var_os(NO_SKIP_ENV).is_some() => {
+                            Err(format!("skipped: {} ({NO_SKIP_ENV} is set)", skip.0).into())
+                        }
+                        Ok(skip) => Ok(libtest_mimic::Completion::ignored_with(format!(
+                            "skipped: {}",
+                            skip.0
+                        ))),
+                        Err(panic) => resume_unwind(panic),
+                    },
+                },
                 Readiness::Skip(why) => Ok(libtest_mimic::Completion::ignored_with(why)),
                 Readiness::Fail(why) => Err(why.into()),
             })

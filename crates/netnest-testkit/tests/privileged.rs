@@ -85,10 +85,19 @@ fn sleepers_are_killed_on_drop() {
     }
 }
 
+/// A test that ends with `skip` is reported ignored with its reason (checked by the sandbox test
+/// `non_root_tests_are_skipped_or_failed_never_ok`, which runs this binary as root too).
+fn skip_is_reported_with_its_reason() {
+    if std::env::var_os("NETNEST_TESTKIT_SKIP_DEMO").is_some() {
+        netnest_testkit::skip("demonstration of a skip");
+    }
+}
+
 netnest_testkit::main!(
     process_has_own_namespaces,
     run_starts_empty,
     temp_run_dir_is_removed_with_its_mounts,
     ip_netns_add_stays_in_the_process,
     sleepers_are_killed_on_drop,
+    skip_is_reported_with_its_reason,
 );

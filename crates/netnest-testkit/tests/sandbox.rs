@@ -256,7 +256,7 @@ fn non_root_tests_are_skipped_or_failed_never_ok() {
         .filter(|l| l.starts_with("test ") && l.contains(" ... ignored (skipped: needs root"))
         .count();
     assert!(
-        skipped == 5 && stdout.contains("test result: ok. 0 passed; 0 failed; 5 ignored"),
+        skipped == 6 && stdout.contains("test result: ok. 0 passed; 0 failed; 6 ignored"),
         "{stdout}"
     );
     // With NETNEST_TEST_NO_SKIP, the same is a failure.
@@ -268,7 +268,32 @@ fn non_root_tests_are_skipped_or_failed_never_ok() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        !out.status.success() && stdout.contains("0 passed; 5 failed"),
+        !out.status.success() && stdout.contains("0 passed; 6 failed"),
         "{stdout}"
     );
+    // As root, a test that calls `skip` is reported ignored with its reason, or fails with
+    // NETNEST_TEST_NO_SKIP.
+    for no_skip in [false, true] {
+        let mut cmd = std::process::Command::new(&privileged);
+        cmd.args(["--exact", "skip_is_reported_with_its_reason"])
+            .env("NETNEST_TESTKIT_SKIP_DEMO", "1")
+            .env_remove(netnest_testkit::NO_SKIP_ENV);
+        if no_skip {
+            cmd.env(netnest_testkit::NO_SKIP_ENV, "1");
+        }
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let want = if no_skip {
+            "0 passed; 1 failed; 0 ignored"
+        } else {
+            "0 passed; 0 failed; 1 ignored"
+        };
+        assert!(
+            out.status.success() != no_skip
+                && stdout.contains("skip_is_reported_with_its_reason ... ")
+                && (no_skip || stdout.contains("ignored (skipped: demonstration of a skip)"))
+                && stdout.contains(want),
+            "{stdout}"
+        );
+    }
 }

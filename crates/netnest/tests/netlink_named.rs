@@ -1,30 +1,40 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! `IpRoute::open` by name with pyroute2's `flags=` semantics, and moving a link into a named
-//! namespace. Runs in a private mount namespace with a tmpfs on `/run` (the test re-executes
-//! itself under `unshare -m`), so `/run/netns` here is nobody else's.
+//! namespace. Runs in a test kit sandbox with a tmpfs on `/run` (the test re-executes itself in
+//! `netnest_testkit::Sandbox`), so `/run/netns` here is nobody else's.
 
 use netnest::ErrorKind;
-use std::process::Command;
 
 use netnest::netlink::NetNsRef;
 use netnest::{CreateMode, IpRoute, Name, NetNs, Op, Registry};
 
 const SANDBOXED: &str = "NETNEST_NETLINK_TEST_SANDBOXED";
 
-/// Re-runs the test `name` of this binary in a private mount namespace; returns true there.
+/// Re-runs the test `name` of this binary in a test kit sandbox (private mount, network and pid
+/// namespaces, tmpfs on `/run`); returns true there, after checking that `/run` is the sandbox's.
 fn sandboxed(name: &str) -> bool {
     if std::env::var_os(SANDBOXED).is_some() {
+        assert!(
+            netnest_testkit::run_is_sandboxed(),
+            "{SANDBOXED} is set, but /run is not the test kit's tmpfs"
+        );
         return true;
     }
-    let status = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c"])
-        .arg("mount -t tmpfs netnest-test /run && exec \"$0\" \"$@\"")
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--test-threads=1", "--nocapture"])
-        .env(SANDBOXED, "1")
-        .status()
-        .unwrap();
-    assert!(status.success(), "{name} failed in its sandbox");
+    let exe = std::env::current_exe().unwrap();
+    let out = netnest_testkit::Sandbox::new().env(SANDBOXED, "1").run(&[
+        exe.as_os_str().into(),
+        name.into(),
+        "--exact".into(),
+        "--test-threads=1".into(),
+        "--nocapture".into(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.code == 0 && stdout.contains("1 passed"),
+        "{name} failed in its sandbox (rc {}):\n{stdout}\n{}",
+        out.code,
+        String::from_utf8_lossy(&out.stderr)
+    );
     false
 }
 

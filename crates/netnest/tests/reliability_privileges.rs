@@ -439,6 +439,12 @@ fn unprivileged_user_namespace_runs_a_private_registry() {
     }
     // Its mounts lived in its own mount namespace, gone with it.
     assert!(mounts().iter().all(|m| m.source != "netnest-rel-userns"));
+    if !urn {
+        netnest_testkit::skip(
+            "no unprivileged user namespace here (`setpriv --reuid=65534 … unshare -Urn true` \
+             fails): the registry in one was not checked",
+        );
+    }
 }
 
 netnest_testkit::main!(
