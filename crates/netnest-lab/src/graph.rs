@@ -37,8 +37,14 @@ fn quoted(s: &str) -> String {
 
 /// The impairment of a link, as a label: each end's, or the same for both.
 fn impairment_label(l: &crate::topology::Link) -> Option<String> {
-    let _ = l;
-    None
+    let (a, b) = (&l.a.impair, &l.b.impair);
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => None,
+        _ if a == b => Some(a.to_string()),
+        (false, true) => Some(format!("{}: {a}", l.a.ifname)),
+        (true, false) => Some(format!("{}: {b}", l.b.ifname)),
+        (false, false) => Some(format!("{}: {a}; {}: {b}", l.a.ifname, l.b.ifname)),
+    }
 }
 
 /// The places that appear: the nodes, and the host if anything is there.
