@@ -271,4 +271,35 @@ mod tests {
         );
         assert!(m.contains("  host ---|\"trio-up — eth2\"| b0\n"), "{m}");
     }
+
+    #[test]
+    fn impairments_label_their_edges() {
+        let t: Topology = r#"
+            name = "imp"
+            [nodes.h1]
+            [nodes.h2]
+            [nodes.h3]
+            [[links]]
+            a = "h1"
+            b = "h2"
+            impair = { rate = "10mbit" }
+            [[links]]
+            a = "h2"
+            b = { node = "h3", impair = { rate = "1mbit" } }
+        "#
+        .parse()
+        .unwrap();
+        let d = dot(&t);
+        assert!(
+            d.contains("label=\"rate 10mbit\", color=\"firebrick\""),
+            "{d}"
+        );
+        assert!(d.contains("label=\"eth0: rate 1mbit\""), "{d}");
+        let m = mermaid(&t);
+        assert!(m.contains("<br>rate 10mbit\"|"), "{m}");
+        assert!(
+            !d.contains("\"h1\" -- \"h2\" [taillabel=\"eth0\", headlabel=\"eth0\"];"),
+            "{d}"
+        );
+    }
 }
