@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `netnest lab up|down|status|exec|help …` (netnest's own; not in `ip netns`): declarative
+//! `netnest lab up|down|status|exec|pingall|test|graph|generate|link|help …` (netnest's own; not in `ip netns`): declarative
 //! topologies, built and removed by the `netnest-lab` library. This file holds the grammar of the
 //! words after `lab` and the dispatch; each subcommand has a file.
 //!
@@ -15,6 +15,7 @@ mod graph;
 mod link;
 mod pingall;
 mod status;
+mod test;
 mod up;
 
 use std::ffi::OsString;
@@ -49,6 +50,9 @@ enum Command {
     Pingall {
         lab: String,
     },
+    Test {
+        target: OsString,
+    },
     Graph {
         target: OsString,
         format: graph::GraphFormat,
@@ -72,6 +76,7 @@ pub(crate) enum Verb {
     Status,
     Exec,
     Pingall,
+    Test,
     Graph,
     Generate,
     Link,
@@ -88,6 +93,7 @@ pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("list", Verb::Status),
     ("exec", Verb::Exec),
     ("pingall", Verb::Pingall),
+    ("test", Verb::Test),
     ("graph", Verb::Graph),
     ("generate", Verb::Generate),
     ("link", Verb::Link),
@@ -116,6 +122,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
         Command::Pingall { lab } => pingall::run(ctx, &lab, &options),
+        Command::Test { target } => test::run(ctx, &target, &options),
         Command::Graph { target, format } => graph::run(ctx, &target, format, &options),
         Command::Generate { shape, args } => generate::run(ctx, &shape, &args),
         Command::Link { lab, end, action } => link::run(&lab, &end, &action, &options),
@@ -188,6 +195,12 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
                 lab: utf8(lab, "the lab name")?,
             }),
             _ => Err("lab pingall: NAME expected".into()),
+        },
+        Some(Verb::Test) => match rest {
+            [target] => Ok(Command::Test {
+                target: target.clone(),
+            }),
+            _ => Err("lab test: NAME or FILE expected".into()),
         },
         Some(Verb::Graph) => parse_graph(rest),
         Some(Verb::Generate) => {
