@@ -358,6 +358,38 @@ fn unreadable_records_are_reported() {
         Path::new(&mine).exists(),
         "a live process's temporary record was removed"
     );
+
+    // `down` sweeps too, and a writer that was killed but not yet reaped (a zombie) is gone;
+    // so is one whose pid now belongs to a process started after the file was written.
+    let mut zombie = Command::new("true").spawn().unwrap();
+    let stat = format!("/proc/{}/stat", zombie.id());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&stat)
+        .unwrap()
+        .rsplit_once(')')
+        .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    {
+        assert!(std::time::Instant::now() < deadline, "true did not exit");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let of_zombie = format!("{LABS}/.z.toml.{}", zombie.id());
+    std::fs::write(&of_zombie, "half").unwrap();
+    let mut reused = sleeper();
+    let of_reused = format!("{LABS}/.r.toml.{}", reused.id());
+    let old = std::fs::File::create(&of_reused).unwrap();
+    old.set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    drop(old);
+    netnest_lab::down("z", &Options::new()).unwrap();
+    assert!(!Path::new(&of_zombie).exists(), "a zombie's temporary record left");
+    assert!(!Path::new(&of_reused).exists(), "a reused pid's temporary record left");
+    assert!(
+        Path::new(&mine).exists(),
+        "a live process's temporary record was removed"
+    );
+    zombie.wait().unwrap();
+    let _ = reused.kill();
+    let _ = reused.wait();
     std::fs::remove_file(&mine).unwrap();
 }
 
