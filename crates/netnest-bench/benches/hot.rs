@@ -161,6 +161,16 @@ fn main() {
     h.bench("kernel floor: setns + socket + setns back", || {
         drop(floor.socket_in(ns.as_fd()).unwrap())
     });
+    let worker = netnest::Worker::new(ns).expect("worker");
+    h.bench("Worker::run (empty closure)", || worker.run(|| ()).unwrap());
+    h.bench("Worker::socket (netlink)", || {
+        drop(
+            worker
+                .socket(AddressFamily::NETLINK, SocketType::RAW, None)
+                .unwrap(),
+        )
+    });
+    drop(worker);
     h.bench("netlink Socket::open (here)", || {
         drop(Socket::open().unwrap())
     });

@@ -253,7 +253,10 @@ fn bash_completes_subcommands_options_names_labs_nodes_and_files() {
         ("netnest help inspe", &["inspect"]),
         (
             "netnest lab ",
-            &["--help", "down", "exec", "help", "status", "up"],
+            &[
+                "--help", "down", "exec", "generate", "graph", "help", "link", "pingall", "status",
+                "up",
+            ],
         ),
         ("netnest lab st ", &["trio"]),
         ("netnest lab -j status ", &["trio"]),

@@ -573,7 +573,7 @@ fn all_with_the_names_the_check_would_refuse() {
 
 /// With `-all`, `add`, `attach` and `pids` take a path where a name goes, so `-all add ../x`
 /// creates `/run/x` (and binds a namespace there), outside the run directory; `ip` 6.1 does the
-/// same, and netnest copies it (`cmd/unchecked.rs`). netnest's rule is that nothing be created
+/// same, and netnest copies it (`Registry::unchecked`). netnest's rule is that nothing be created
 /// outside the run directory: this test says what that would take (a refusal with ip's text for
 /// an invalid name) and is ignored until the owner decides on the departure.
 #[test]

@@ -22,8 +22,13 @@
 //!   journaled before each name is given).
 //! * **The fixture** ([`Lab`]): nodes as [`netnest::NetNs`] handles for tests; dropping it takes
 //!   the lab down, also when the test panics.
+//! * **Emulation**: generated shapes ([`shapes`]: Mininet's linear, star and tree, a routed
+//!   ring and Clos), connectivity checks with netnest's own probes ([`reach`]: pingall,
+//!   expectations), link impairment ([`impair`]: a rate by `tbf`; delay, loss… by `netem`),
+//!   links down and up ([`link_state`]), pictures ([`graph`]: DOT, Mermaid, SVG). Host
+//!   interfaces live in a link group of the lab's own, removed by `down` in one request.
 //!
-//! The command line (`netnest lab up|down|status|exec`) is in the `netnest` command (crate
+//! The command line (`netnest lab up|down|status|exec|pingall|graph|generate|link`) is in the `netnest` command (crate
 //! `netnest-cli`), which calls this library.
 //!
 //! # What it does not do
@@ -61,6 +66,7 @@ pub mod graph;
 pub mod impair;
 mod journal;
 mod lab;
+pub mod link_state;
 pub mod names;
 mod options;
 mod prefix;

@@ -279,7 +279,17 @@ fn a_stranger_in_the_group_is_spared() {
     host.link_del("stranger").unwrap();
 }
 
+/// examples/labs/ring.toml is what `netnest lab generate ring ring 4` prints.
+fn the_ring_example_is_generated() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs/ring.toml");
+    let file = Topology::from_file(&path).unwrap();
+    let generated = shapes::ring("ring", 4).unwrap();
+    assert_eq!(file.to_toml(), generated.to_toml());
+}
+
 netnest_testkit::main!(
+    the_ring_example_is_generated,
     host_interfaces_share_a_group_and_go_in_one_request,
     a_stranger_in_the_group_is_spared,
     a_rate_on_a_lab_link_bounds_a_transfer,

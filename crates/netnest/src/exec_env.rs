@@ -1,5 +1,14 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! [`ExecEnv`]: the environment `ip netns exec NAME` gives a command.
+//!
+//! # Safety
+//!
+//! [`ExecEnv::apply`] is an `unsafe fn`: it moves the calling thread into another network and
+//! mount namespace for good, which in a process with other threads leaves them behind (and
+//! `unshare(CLONE_NEWNS)` fails there anyway). Its callers promise a single-threaded process or
+//! the child between `fork` and `exec`; [`CommandExt::netns_exec`](crate::CommandExt::netns_exec)
+//! is the safe way to use it.
+#![allow(unsafe_code)]
 
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -116,12 +125,30 @@ impl ExecEnv {
     }
 
     /// Applies the environment to the calling thread (and so to the process, if it has one
-    /// thread). `bind_failed` is called for each `/etc` bind that fails; the others go on.
+    /// thread). `bind_failed` is called for each `/etc` bind that fails; the others go on. It
+    /// allocates nothing, so it may run in a `pre_exec` hook.
     ///
-    /// This changes the calling thread's network and mount namespaces for good: call it in a
-    /// single-threaded process about to `exec`, or in a `pre_exec` hook (it allocates nothing).
-    /// [`CommandExt::netns_exec`](crate::CommandExt::netns_exec) does that for you.
-    pub fn apply(
+    /// [`CommandExt::netns_exec`](crate::CommandExt::netns_exec) does this for a child process,
+    /// safely; use `apply` only for the calling process itself (as `ip netns exec` and `ip -n`
+    /// do).
+    ///
+    /// # Safety
+    ///
+    /// This changes the calling thread's network and mount namespaces for good, and nothing
+    /// moves it back. The caller must be a single-threaded process (typically about to `exec`, or
+    /// a command that works in the namespace and exits), or the child between `fork` and `exec`:
+    /// in a process with other threads, they would stay behind in the old namespaces, and the
+    /// library's promise that no thread is left in a namespace it did not choose would break.
+    ///
+    /// ```no_run
+    /// use std::os::unix::process::CommandExt as _;
+    /// let env = netnest::ExecEnv::new(&netnest::Registry::default(), &"blue".parse()?)?;
+    /// // SAFETY: this program has started no thread; it execs right after.
+    /// unsafe { env.apply(&mut |_, _| {}) }.expect("enter blue");
+    /// let e = std::process::Command::new("ip").arg("link").exec();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub unsafe fn apply(
         &self,
         bind_failed: &mut dyn FnMut(&EtcBind, Errno),
     ) -> Result<(), (ExecStep, Errno)> {

@@ -35,6 +35,15 @@ pub enum InvalidName {
     Nul,
 }
 
+impl std::str::FromStr for Name {
+    type Err = InvalidName;
+
+    /// Validates `name`, as [`Name::new`] does: `"blue".parse::<Name>()`.
+    fn from_str(name: &str) -> Result<Name, InvalidName> {
+        Name::new(name)
+    }
+}
+
 impl Name {
     /// Validates `name`.
     ///
@@ -43,6 +52,8 @@ impl Name {
     /// assert!(Name::new("blue").is_ok());
     /// assert!(Name::new("a/b").is_err());
     /// assert!(Name::new("..").is_err());
+    /// assert_eq!("blue".parse::<Name>()?, Name::new("blue")?);
+    /// # Ok::<(), netnest::InvalidName>(())
     /// ```
     pub fn new(name: impl Into<OsString>) -> Result<Name, InvalidName> {
         let name = name.into();

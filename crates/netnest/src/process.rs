@@ -97,8 +97,8 @@ impl CommandExt for Command {
     fn netns_exec(&mut self, env: ExecEnv) -> &mut Self {
         let env = Arc::new(env);
         let hook = move || {
-            env.apply(&mut |_, _| {})
-                .map_err(|(step, e)| encode(step, e))
+            // SAFETY: the hook runs in the child between fork and exec, a single thread.
+            unsafe { env.apply(&mut |_, _| {}) }.map_err(|(step, e)| encode(step, e))
         };
         // SAFETY: ExecEnv::apply only makes system calls on values prepared before the fork.
         unsafe { self.pre_exec(hook) }

@@ -596,7 +596,95 @@ fn container_found_through_cgroups() {
     assert!(!v2.join(&top).exists(), "cgroups left behind");
 }
 
+/// Guards dropped out of order: the thread is always where the live guards put it, and back
+/// where it started at the end. Before, `vec![a.enter(), b.enter()]` dropped front to back left
+/// the thread in `a`, silently.
+fn enter_guards_dropped_out_of_order_end_where_they_started() {
+    let start = NetNs::current().unwrap();
+    let [a, b, c] = [(); 3].map(|()| NetNs::new().unwrap());
+    let here = || NetNs::current().unwrap();
+
+    let guards = vec![a.enter().unwrap(), b.enter().unwrap()];
+    assert_eq!(here(), b);
+    drop(guards);
+    assert_eq!(here(), start, "a Vec of guards drops front to back");
+
+    let ga = a.enter().unwrap();
+    let gb = b.enter().unwrap();
+    let gc = c.enter().unwrap();
+    drop(gb);
+    assert_eq!(here(), c, "the newest live guard decides");
+    drop(ga);
+    assert_eq!(here(), c);
+    drop(gc);
+    assert_eq!(here(), start);
+
+    let ga = a.enter().unwrap();
+    let gb = b.enter().unwrap();
+    drop(ga);
+    assert_eq!(here(), b);
+    let gc = c.enter().unwrap();
+    drop(gb);
+    assert_eq!(here(), c);
+    drop(gc);
+    assert_eq!(here(), start);
+    // A socket made now lands where the thread started.
+    let sock = netnest::rustix::net::socket(
+        netnest::rustix::net::AddressFamily::INET,
+        netnest::rustix::net::SocketType::DGRAM,
+        None,
+    )
+    .unwrap();
+    assert_eq!(NetNs::of_socket(&sock).unwrap(), start);
+}
+
+/// A worker stays in its namespace across calls, makes its sockets there, survives a panic in a
+/// closure, and its thread is gone once it is dropped.
+fn worker_stays_inside_and_is_joined_on_drop() {
+    let ns = NetNs::new().unwrap();
+    let here = NetNs::current().unwrap();
+    let worker = netnest::Worker::new(&ns).unwrap();
+    let tid = worker
+        .run(|| netnest::rustix::thread::gettid().as_raw_nonzero().get())
+        .unwrap();
+    for _ in 0..100 {
+        assert_eq!(worker.try_run(NetNs::current).unwrap(), ns);
+    }
+    let sock = worker
+        .socket(
+            netnest::rustix::net::AddressFamily::INET,
+            netnest::rustix::net::SocketType::DGRAM,
+            None,
+        )
+        .unwrap();
+    assert_eq!(NetNs::of_socket(&sock).unwrap(), ns);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        worker.run(|| panic!("inside the worker")).unwrap()
+    }));
+    assert!(panicked.is_err(), "the panic reaches the caller");
+    assert_eq!(
+        worker.try_run(NetNs::current).unwrap(),
+        ns,
+        "the worker lives on"
+    );
+    assert_eq!(NetNs::current().unwrap(), here, "the caller never moved");
+    let task = format!("/proc/self/task/{tid}");
+    assert!(std::path::Path::new(&task).exists());
+    drop(worker);
+    assert!(
+        !std::path::Path::new(&task).exists(),
+        "the thread was joined"
+    );
+    // try_run: one `?` for a closure that returns a Result of any error type that takes ours.
+    let inside: std::io::Result<NetNs> = netnest::try_run(&ns, || Ok(NetNs::current()?));
+    assert_eq!(inside.unwrap(), ns);
+    let opened = netnest::try_run(&ns, || std::fs::File::open("/nonexistent/file"));
+    assert_eq!(opened.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+}
+
 netnest_testkit::main!(
+    worker_stays_inside_and_is_joined_on_drop,
+    enter_guards_dropped_out_of_order_end_where_they_started,
     added_namespace_is_seen_by_ip,
     ip_added_namespace_opens_through_registry,
     create_modes,

@@ -409,3 +409,39 @@ fn kernel_refusals_have_kinds() {
         other => panic!("{other:?}: {e}"),
     }
 }
+
+/// Standard sockets bound inside a namespace: UDP from `a` to `b`, TCP from `b`'s listener,
+/// each socket in the namespace it was bound in; an address the namespace lacks is refused.
+#[test]
+fn bound_std_sockets_live_in_their_namespace() {
+    use std::io::{Read, Write};
+    let p = pair();
+    let udp_b = netnest::bind_udp(&p.b, "10.77.0.2:0".parse().unwrap()).unwrap();
+    let udp_a = netnest::bind_udp(&p.a, "10.77.0.1:0".parse().unwrap()).unwrap();
+    assert_eq!(NetNs::of_socket(&udp_a).unwrap(), p.a);
+    assert_eq!(NetNs::of_socket(&udp_b).unwrap(), p.b);
+    udp_b
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    udp_a.send_to(b"ping", udp_b.local_addr().unwrap()).unwrap();
+    let mut buf = [0; 16];
+    let (n, from) = udp_b.recv_from(&mut buf).unwrap();
+    assert_eq!(
+        (&buf[..n], from),
+        (&b"ping"[..], udp_a.local_addr().unwrap())
+    );
+
+    let listener = netnest::bind_tcp_listener(&p.b, "10.77.0.2:0".parse().unwrap()).unwrap();
+    assert_eq!(NetNs::of_socket(&listener).unwrap(), p.b);
+    let to = listener.local_addr().unwrap();
+    let mut client = netnest::try_run(&p.a, || std::net::TcpStream::connect(to)).unwrap();
+    let (mut served, _) = listener.accept().unwrap();
+    assert_eq!(NetNs::of_socket(&served).unwrap(), p.b);
+    client.write_all(b"hello").unwrap();
+    let mut got = [0; 5];
+    served.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"hello");
+
+    let e = netnest::bind_udp(&p.a, "10.77.0.2:0".parse().unwrap()).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EADDRNOTAVAIL), "{e}");
+}

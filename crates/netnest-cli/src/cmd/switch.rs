@@ -30,16 +30,21 @@ pub fn netns_switch(registry: &Registry, name: &[u8]) -> bool {
     };
     // Not necessarily a Name: `-n dir/x` reaches a namespace in a subdirectory, as in ip.
     let env = ExecEnv::with_ns(ns, OsStr::from_bytes(name), Path::new(NETNS_ETC_DIR));
-    let result = env.apply(&mut |bind, e| {
-        print(&[
-            b"Bind ",
-            bind.source().as_os_str().as_bytes(),
-            b" -> ",
-            bind.target().as_os_str().as_bytes(),
-            b" failed: ",
-            errno::text(e.raw_os_error()).as_bytes(),
-        ]);
-    });
+    // SAFETY: the command has started no thread (it never does before switching), and moves
+    // itself for good on purpose: `-n NAME` and `exec` work in the namespace and then exit or exec.
+    #[allow(unsafe_code)]
+    let result = unsafe {
+        env.apply(&mut |bind, e| {
+            print(&[
+                b"Bind ",
+                bind.source().as_os_str().as_bytes(),
+                b" -> ",
+                bind.target().as_os_str().as_bytes(),
+                b" failed: ",
+                errno::text(e.raw_os_error()).as_bytes(),
+            ]);
+        })
+    };
     let Err((step, e)) = result else { return true };
     let why = errno::text(e.raw_os_error());
     let why = why.as_bytes();

@@ -47,7 +47,7 @@ pub fn full() -> String {
         // The lab's subcommands from its own table, which grows with the lab.
         let args = if spec.verb == Verb::Lab {
             let words: Vec<_> = LAB_TOPICS.iter().map(|t| t.keyword).collect();
-            format!("{{ {} }} ...", words.join(" | "))
+            format!("{{ {} }} ...", words.join("|"))
         } else {
             spec.args.to_owned()
         };

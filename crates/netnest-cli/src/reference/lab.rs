@@ -84,6 +84,89 @@ pub const LAB_TOPICS: &[LabTopic] = &[
         args: &[Arg::Lab, Arg::Node, Arg::Command],
     },
     LabTopic {
+        keyword: "pingall",
+        usage: "[-j [-p]] pingall NAME",
+        summary: "check that every node reaches every other node",
+        about: &[
+            "Every node pings every other node, on each address family both have (a node's \
+             address in a family is its first global one), with netnest's own ICMP echo from \
+             inside the nodes, all at once; a node without addresses (a switch) is left out. \
+             Prints a table and a count, or JSON with -j. The exit status is 1 if a pair does \
+             not answer within a second.",
+        ],
+        examples: &[("lab pingall trio", ""), ("-j lab pingall trio", "")],
+        args: &[Arg::Lab],
+    },
+    LabTopic {
+        keyword: "graph",
+        usage: "graph { NAME | FILE } [--format dot|mermaid|svg]",
+        summary: "draw the topology",
+        about: &[
+            "Prints the topology as Graphviz DOT (the default), as a Mermaid flowchart, or as \
+             SVG drawn by Graphviz's dot program (apt-get install graphviz): nodes as boxes, \
+             bridges as diamonds, the host as an ellipse, links labelled with their interface \
+             names and addresses. For a lab that is up, the topology comes from the file it was \
+             built from.",
+        ],
+        examples: &[
+            ("lab graph examples/labs/two-hosts-router.toml", ""),
+            ("lab graph trio --format svg > trio.svg", ""),
+        ],
+        args: &[
+            Arg::LabOrFile,
+            Arg::Words(&["--format"]),
+            Arg::Words(&["dot", "mermaid", "svg"]),
+        ],
+    },
+    LabTopic {
+        keyword: "generate",
+        usage: "generate SHAPE NAME ARGS...",
+        summary: "print a topology file in a known shape",
+        about: &[
+            "Prints a topology file whose addresses and routes make lab pingall pass. linear, \
+             star and tree are Mininet's shapes (hosts h1… on 10.0.0.0/8 behind switches s1… \
+             that are bridges inside switch nodes, or with host, bridges in the host with the \
+             switch-to-switch veths in the host as Mininet makes them); ring and clos are routed \
+             (a /30 per link, every node forwards, a route per remote link along a shortest \
+             path). The shapes and their arguments: linear NAME N [host]; star NAME N [host]; \
+             tree NAME DEPTH FANOUT [host]; ring NAME N; clos NAME SPINES LEAVES HOSTS.",
+        ],
+        examples: &[
+            (
+                "lab generate linear lin 100 host > lin.toml",
+                "Mininet's --topo linear,100",
+            ),
+            ("lab generate clos fab 2 4 2 > fab.toml", ""),
+        ],
+        args: &[
+            Arg::Words(&["linear", "star", "tree", "ring", "clos"]),
+            Arg::Any,
+        ],
+    },
+    LabTopic {
+        keyword: "link",
+        usage: "link NAME NODE:IFNAME { set KEY VALUE...|clear|up|down }",
+        summary: "impair a link end, or take it down and up",
+        about: &[
+            "Changes one end of a link inside a node while the lab is up. set replaces the \
+             end's impairment of what it sends: rate (10mbit; the kernel's tbf), delay (20ms), \
+             jitter (5ms), loss, duplicate, corrupt, reorder (1%; the kernel's netem). clear \
+             removes it. down and up take the interface down and bring it back, for failure \
+             injection. A kernel without netem (CONFIG_NET_SCH_NETEM unset) refuses everything \
+             but rate, before changing anything.",
+        ],
+        examples: &[
+            ("lab link trio h1:eth0 set rate 10mbit", ""),
+            ("lab link trio r:eth1 down", ""),
+        ],
+        args: &[
+            Arg::Lab,
+            Arg::Any,
+            Arg::Words(&["set", "clear", "up", "down"]),
+            Arg::Any,
+        ],
+    },
+    LabTopic {
         keyword: "help",
         usage: "help",
         summary: "print the lab's usage",

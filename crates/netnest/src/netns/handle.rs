@@ -2,7 +2,7 @@
 //! [`NetNs`]: an open network namespace, owning its file descriptor.
 
 use std::fmt;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Op, Result};
@@ -131,6 +131,14 @@ impl NetNs {
     /// take a path (`/proc/thread-self/fd/N`).
     pub fn proc_path(&self) -> PathBuf {
         PathBuf::from(format!("/proc/thread-self/fd/{}", self.fd.as_raw_fd()))
+    }
+}
+
+impl AsRawFd for NetNs {
+    /// The descriptor, for APIs that take a raw fd (`setns(2)` from C, pyroute2's `net_ns_fd`);
+    /// it stays owned by the handle.
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
     }
 }
 

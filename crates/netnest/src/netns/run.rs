@@ -64,6 +64,21 @@ pub fn run<T: Send>(ns: &NetNs, f: impl FnOnce() -> T + Send) -> Result<T> {
     on_thread(None, || setns(ns), f)
 }
 
+/// Like [`run`] with a closure that returns a `Result`: one `?` instead of two. The closure's
+/// error type takes netnest's ([`std::io::Error`], `Box<dyn Error>`, [`Error`] itself…).
+///
+/// ```no_run
+/// let ns = netnest::NetNs::new()?;
+/// let listener = netnest::try_run(&ns, || std::net::TcpListener::bind("127.0.0.1:0"))?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn try_run<T: Send, E: Send + From<Error>>(
+    ns: &NetNs,
+    f: impl FnOnce() -> std::result::Result<T, E> + Send,
+) -> std::result::Result<T, E> {
+    run(ns, f)?
+}
+
 /// Opens a socket inside `ns` and returns it. The socket stays in `ns` whatever thread uses it
 /// afterwards, so it may be handed to any thread or async runtime.
 ///

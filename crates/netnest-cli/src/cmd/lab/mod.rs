@@ -10,6 +10,10 @@
 
 mod down;
 mod exec;
+mod generate;
+mod graph;
+mod link;
+mod pingall;
 mod status;
 mod up;
 
@@ -24,7 +28,7 @@ use crate::args::{matches, Effect, OptionSpec};
 use crate::{messages, reference};
 
 /// A parsed `netnest lab` command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Command {
     Up {
         file: PathBuf,
@@ -42,6 +46,22 @@ enum Command {
         node: String,
         argv: Vec<OsString>,
     },
+    Pingall {
+        lab: String,
+    },
+    Graph {
+        target: OsString,
+        format: graph::GraphFormat,
+    },
+    Generate {
+        shape: String,
+        args: Vec<String>,
+    },
+    Link {
+        lab: String,
+        end: String,
+        action: link::LinkAction,
+    },
     Help,
 }
 
@@ -51,6 +71,10 @@ pub(crate) enum Verb {
     Down,
     Status,
     Exec,
+    Pingall,
+    Graph,
+    Generate,
+    Link,
     Help,
 }
 
@@ -63,6 +87,10 @@ pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("show", Verb::Status),
     ("list", Verb::Status),
     ("exec", Verb::Exec),
+    ("pingall", Verb::Pingall),
+    ("graph", Verb::Graph),
+    ("generate", Verb::Generate),
+    ("link", Verb::Link),
     ("help", Verb::Help),
 ];
 
@@ -87,6 +115,10 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Command::Down { target, force } => down::run(&target, force, &options),
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
+        Command::Pingall { lab } => pingall::run(ctx, &lab, &options),
+        Command::Graph { target, format } => graph::run(ctx, &target, format, &options),
+        Command::Generate { shape, args } => generate::run(ctx, &shape, &args),
+        Command::Link { lab, end, action } => link::run(&lab, &end, &action, &options),
     };
     done.unwrap_or_else(|message| {
         messages::say(&message);
@@ -151,6 +183,43 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
             }),
             _ => Err("lab exec: NAME NODE COMMAND expected".into()),
         },
+        Some(Verb::Pingall) => match rest {
+            [lab] => Ok(Command::Pingall {
+                lab: utf8(lab, "the lab name")?,
+            }),
+            _ => Err("lab pingall: NAME expected".into()),
+        },
+        Some(Verb::Graph) => parse_graph(rest),
+        Some(Verb::Generate) => {
+            let words = rest
+                .iter()
+                .map(|w| utf8(w, "an argument"))
+                .collect::<Result<Vec<_>, _>>()?;
+            match words.split_first() {
+                Some((shape, args)) => Ok(Command::Generate {
+                    shape: shape.clone(),
+                    args: args.to_vec(),
+                }),
+                None => Err("lab generate: which shape (linear, star, tree, ring, clos)?".into()),
+            }
+        }
+        Some(Verb::Link) => {
+            let words = rest
+                .iter()
+                .map(|w| utf8(w, "an argument"))
+                .collect::<Result<Vec<_>, _>>()?;
+            match &words[..] {
+                [lab, end, action @ ..] => Ok(Command::Link {
+                    lab: lab.clone(),
+                    end: end.clone(),
+                    action: link::LinkAction::parse(action)?,
+                }),
+                _ => Err(
+                    "lab link: NAME NODE:IFNAME { set KEY VALUE... | clear | up | down } expected"
+                        .into(),
+                ),
+            }
+        }
         Some(Verb::Help) => Ok(Command::Help),
         None => Err(format!(
             "Command \"{}\" is unknown, try \"netnest lab help\".",
@@ -164,6 +233,27 @@ pub(crate) fn lookup(word: &OsString) -> Option<Verb> {
         .iter()
         .find(|(keyword, _)| matches(word.as_bytes(), keyword))
         .map(|&(_, verb)| verb)
+}
+
+/// `graph NAME|FILE [--format dot|mermaid|svg]`.
+fn parse_graph(rest: &[OsString]) -> Result<Command, String> {
+    let mut format = graph::GraphFormat::Dot;
+    let mut target = None;
+    let mut words = rest.iter();
+    while let Some(w) = words.next() {
+        if w == "--format" || w == "-format" || w == "format" {
+            let value = words
+                .next()
+                .ok_or("lab graph: --format needs dot, mermaid or svg")?;
+            format = graph::GraphFormat::parse(&utf8(value, "the format")?)?;
+        } else if target.is_none() {
+            target = Some(w.clone());
+        } else {
+            return Err("lab graph: one lab or file at a time".into());
+        }
+    }
+    let target = target.ok_or("lab graph: which lab (NAME or FILE)?")?;
+    Ok(Command::Graph { target, format })
 }
 
 /// `down [--force] NAME|FILE` (`--force` before or after the lab).
