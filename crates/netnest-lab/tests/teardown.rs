@@ -142,7 +142,10 @@ fn down_spares_namespaces_it_did_not_make() {
     // A namespace whose identity was written down but which the kill left unnamed has an
     // identity recorded: `never` must be in neither list.
     let journal = std::fs::read_to_string(format!("{LABS}/{lab}.made")).unwrap();
-    let journaled: Vec<&str> = journal.lines().filter_map(|l| l.split(' ').next()).collect();
+    let journaled: Vec<&str> = journal
+        .lines()
+        .filter_map(|l| l.split(' ').next())
+        .collect();
     let never = all
         .iter()
         .find(|n| !made.contains(n) && !journaled.contains(&n.as_str()))
@@ -151,7 +154,11 @@ fn down_spares_namespaces_it_did_not_make() {
     // `again`: one the lab named (the kill may leave a name that is no namespace yet).
     let again = made
         .iter()
-        .find(|n| Registry::default().open(&netnest::Name::new(n.as_str()).unwrap()).is_ok())
+        .find(|n| {
+            Registry::default()
+                .open(&netnest::Name::new(n.as_str()).unwrap())
+                .is_ok()
+        })
         .expect("a namespace the lab named")
         .clone();
     ip(&["netns", "add", &never]);
@@ -381,8 +388,14 @@ fn unreadable_records_are_reported() {
         .unwrap();
     drop(old);
     netnest_lab::down("z", &Options::new()).unwrap();
-    assert!(!Path::new(&of_zombie).exists(), "a zombie's temporary record left");
-    assert!(!Path::new(&of_reused).exists(), "a reused pid's temporary record left");
+    assert!(
+        !Path::new(&of_zombie).exists(),
+        "a zombie's temporary record left"
+    );
+    assert!(
+        !Path::new(&of_reused).exists(),
+        "a reused pid's temporary record left"
+    );
     assert!(
         Path::new(&mine).exists(),
         "a live process's temporary record was removed"
