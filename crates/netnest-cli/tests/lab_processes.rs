@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab up` with `run = [...]`, `lab logs` and `lab down`, run as the binary inside a
 //! sandbox (private mount, network and pid namespaces, tmpfs on `/run`): the processes start in
 //! their node, their output is in the node's log, `down` stops them and says so, and a command

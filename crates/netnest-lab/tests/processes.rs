@@ -151,7 +151,7 @@ fn failed_start_leaves_nothing() {
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| c.starts_with("sleep\0123") || c.starts_with("sleep\0124"))
+                .is_ok_and(|c| c.starts_with("sleep\x00123") || c.starts_with("sleep\x00124"))
         })
         .count();
     assert_eq!(sleepers, 0, "started processes left");
