@@ -8,6 +8,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use crate::impair::Impairment;
 use crate::prefix::IpPrefix;
 
 /// Where an interface lives: in a node's namespace, or in the host (the namespace the lab is
@@ -134,6 +135,8 @@ pub struct End {
     pub addresses: Vec<IpPrefix>,
     /// The bridge (in the same place) it is a port of.
     pub bridge: Option<String>,
+    /// What its egress does to packets (empty: nothing), set once the links exist.
+    pub impair: Impairment,
 }
 
 /// A route (`ip route add TO [via GATEWAY] [dev DEV] [metric N]`).
