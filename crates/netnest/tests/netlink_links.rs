@@ -445,3 +445,25 @@ fn bound_std_sockets_live_in_their_namespace() {
     let e = netnest::bind_udp(&p.a, "10.77.0.2:0".parse().unwrap()).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EADDRNOTAVAIL), "{e}");
 }
+
+/// Alternative names: added and removed through the library, seen by `ip`, and the ones `ip`
+/// adds are in `Link::altnames`.
+#[test]
+fn altnames_round_trip_with_ip() {
+    let ns = NetNs::new().unwrap();
+    let mut ipr = IpRoute::in_netns(&ns).unwrap();
+    ipr.link_add_bridge("br0").unwrap();
+    ipr.link_add_altname("br0", "the-long-bridge-name-0")
+        .unwrap();
+    assert!(ip(&ns, "link show dev br0").contains("altname the-long-bridge-name-0"));
+    ip(&ns, "link property add dev br0 altname second-name");
+    let link = ipr.link_get("br0").unwrap();
+    assert_eq!(link.altnames, ["the-long-bridge-name-0", "second-name"]);
+    // The kernel finds a link by an altname given where a name is wanted.
+    assert_eq!(ipr.link_get("second-name").unwrap().index, link.index);
+    ipr.link_del_altname("br0", "the-long-bridge-name-0")
+        .unwrap();
+    assert_eq!(ipr.link_get("br0").unwrap().altnames, ["second-name"]);
+    let e = ipr.link_add_altname("br0", "a\0b").unwrap_err();
+    assert!(matches!(e.kind(), netnest::ErrorKind::Invalid(_)), "{e}");
+}

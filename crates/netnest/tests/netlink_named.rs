@@ -104,6 +104,13 @@ fn open_by_name_follows_create_modes() {
         .unwrap();
     assert!(ipr.link_get("p1").is_ok());
 
+    // A name alone is a name of the default registry: `ip link set q1 netns blue`.
+    local.link_add_veth("q0", "q1", None).unwrap();
+    local.link_set_netns("q1", (&blue).into()).unwrap();
+    assert!(ipr.link_get("q1").is_ok());
+    let e = local.link_set_netns("q0", (&red).into()).unwrap_err();
+    assert_eq!(*e.kind(), ErrorKind::NotFound);
+
     reg.delete(&blue).unwrap();
 }
 

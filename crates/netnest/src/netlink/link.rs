@@ -2,7 +2,7 @@
 //! Links: [`Link`], and `ip link show/set/delete` on [`IpRoute`].
 
 use netlink_packet_route::link::{
-    InfoKind, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, State,
+    InfoKind, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, Prop, State,
 };
 use netlink_packet_route::RouteNetlinkMessage;
 
@@ -43,6 +43,9 @@ pub struct Link {
     pub link: Option<u32>,
     /// `IFLA_LINK_NETNSID`: the nsid of the namespace holding [`Link::link`], if not this one.
     pub link_netnsid: Option<i32>,
+    /// The alternative names (`IFLA_PROP_LIST` / `IFLA_ALT_IFNAME`), as `ip link` shows them
+    /// after `altname`.
+    pub altnames: Vec<String>,
     /// The whole message, for anything not extracted above.
     pub message: LinkMessage,
 }
@@ -62,6 +65,7 @@ impl Link {
             kind: None,
             link: None,
             link_netnsid: None,
+            altnames: Vec::new(),
             message: LinkMessage::default(),
         };
         for attr in &message.attributes {
@@ -73,6 +77,12 @@ impl Link {
                 LinkAttribute::Address(mac) => link.mac = Some(mac.clone()),
                 LinkAttribute::Link(index) => link.link = Some(*index),
                 LinkAttribute::LinkNetNsId(id) => link.link_netnsid = Some(*id),
+                LinkAttribute::PropList(props) => {
+                    link.altnames.extend(props.iter().filter_map(|p| match p {
+                        Prop::AltIfName(name) => Some(name.clone()),
+                        _ => None,
+                    }))
+                }
                 LinkAttribute::LinkInfo(infos) => {
                     for info in infos {
                         if let LinkInfo::Kind(kind) = info {
@@ -221,6 +231,33 @@ impl IpRoute {
         self.link_change(index, |m| {
             m.attributes.push(LinkAttribute::IfName(name.into()))
         })
+    }
+
+    /// Gives a link an alternative name (up to 127 bytes). Equivalent to
+    /// `ip link property add dev DEV altname NAME`.
+    pub fn link_add_altname(&mut self, link: impl Into<LinkRef>, altname: &str) -> Result<()> {
+        let m = self.altname_message(link, altname)?;
+        self.socket().ack(
+            RouteNetlinkMessage::NewLinkProp(m),
+            netlink_packet_core::NLM_F_CREATE | netlink_packet_core::NLM_F_EXCL,
+        )
+    }
+
+    /// Removes an alternative name. Equivalent to `ip link property del dev DEV altname NAME`.
+    pub fn link_del_altname(&mut self, link: impl Into<LinkRef>, altname: &str) -> Result<()> {
+        let m = self.altname_message(link, altname)?;
+        self.socket().ack(RouteNetlinkMessage::DelLinkProp(m), 0)
+    }
+
+    fn altname_message(&mut self, link: impl Into<LinkRef>, altname: &str) -> Result<LinkMessage> {
+        validate::altname(altname)?;
+        let mut m = LinkMessage::default();
+        m.header.index = self.link_index(link)?;
+        m.attributes
+            .push(LinkAttribute::PropList(vec![Prop::AltIfName(
+                altname.to_owned(),
+            )]));
+        Ok(m)
     }
 
     /// Enslaves a link to a bridge. Equivalent to `ip link set DEV master MASTER`.

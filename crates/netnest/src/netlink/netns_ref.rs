@@ -26,6 +26,16 @@ pub enum NetNsRef<'a> {
         /// The name.
         name: &'a Name,
     },
+    /// A named namespace of the default registry (`/run/netns`), as `ip link set DEV netns
+    /// NAME` takes it; opened, never created, like [`NetNsRef::Named`]. `(&name).into()` makes
+    /// one.
+    Name(&'a Name),
+}
+
+impl<'a> From<&'a Name> for NetNsRef<'a> {
+    fn from(name: &'a Name) -> NetNsRef<'a> {
+        NetNsRef::Name(name)
+    }
 }
 
 impl<'a> From<&'a NetNs> for NetNsRef<'a> {
@@ -48,6 +58,9 @@ impl NetNsRef<'_> {
             NetNsRef::Pid(pid) => Resolved::Pid(pid),
             NetNsRef::Named { registry, name } => {
                 Resolved::Opened(registry.create(name, CreateMode::OpenExisting)?)
+            }
+            NetNsRef::Name(name) => {
+                Resolved::Opened(Registry::default().create(name, CreateMode::OpenExisting)?)
             }
         })
     }

@@ -36,6 +36,26 @@ pub(crate) fn ifname(name: &str) -> Result<()> {
     }))
 }
 
+/// Checks an alternative interface name: 1 to 127 bytes (`ALTIFNAMSIZ` less the NUL), no NUL,
+/// `/`, `:` or white space.
+pub(crate) fn altname(name: &str) -> Result<()> {
+    let reason = if name.is_empty() {
+        "empty"
+    } else if name.len() > 127 {
+        "longer than 127 bytes"
+    } else if name.contains('\0') {
+        "holds a NUL byte"
+    } else if name.contains(['/', ':']) || name.chars().any(char::is_whitespace) {
+        "holds '/', ':' or white space"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(InvalidInput::InterfaceName {
+        name: name.to_owned(),
+        reason,
+    }))
+}
+
 /// Checks the interface names a link message carries.
 pub(crate) fn link_message(m: &LinkMessage) -> Result<()> {
     m.attributes.iter().try_for_each(|a| match a {
