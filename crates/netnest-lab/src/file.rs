@@ -57,6 +57,8 @@ pub(crate) struct RawNode {
     pub bridges: OrderedMap<RawBridge>,
     #[serde(default)]
     pub routes: Vec<S<RawRoute>>,
+    #[serde(default)]
+    pub run: Vec<S<String>>,
 }
 
 /// `[host]`: what the lab makes in the namespace it is run from.

@@ -129,6 +129,7 @@ fn nodes(c: &mut Checker, raw: &RawLab, lab: &str) -> Vec<Node> {
             sysctls: Vec::new(),
             bridges: Vec::new(),
             routes: Vec::new(),
+            run: Vec::new(),
         });
     }
     nodes

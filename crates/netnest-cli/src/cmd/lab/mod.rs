@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `netnest lab up|down|status|exec|pingall|test|graph|generate|link|help …` (netnest's own; not in `ip netns`): declarative
+//! `netnest lab up|down|status|exec|logs|pingall|test|graph|generate|link|help …` (netnest's
+//! own; not in `ip netns`): declarative
 //! topologies, built and removed by the `netnest-lab` library. This file holds the grammar of the
 //! words after `lab` and the dispatch; each subcommand has a file.
 //!
@@ -13,6 +14,7 @@ mod exec;
 mod generate;
 mod graph;
 mod link;
+mod logs;
 mod pingall;
 mod status;
 mod test;
@@ -47,6 +49,10 @@ enum Command {
         node: String,
         argv: Vec<OsString>,
     },
+    Logs {
+        lab: String,
+        node: String,
+    },
     Pingall {
         lab: String,
     },
@@ -75,6 +81,7 @@ pub(crate) enum Verb {
     Down,
     Status,
     Exec,
+    Logs,
     Pingall,
     Test,
     Graph,
@@ -92,6 +99,7 @@ pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("show", Verb::Status),
     ("list", Verb::Status),
     ("exec", Verb::Exec),
+    ("logs", Verb::Logs),
     ("pingall", Verb::Pingall),
     ("test", Verb::Test),
     ("graph", Verb::Graph),
@@ -121,6 +129,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Command::Down { target, force } => down::run(&target, force, &options),
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
+        Command::Logs { lab, node } => logs::run(ctx, &lab, &node, &options),
         Command::Pingall { lab } => pingall::run(ctx, &lab, &options),
         Command::Test { target } => test::run(ctx, &target, &options),
         Command::Graph { target, format } => graph::run(ctx, &target, format, &options),
@@ -189,6 +198,13 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
                 argv: argv.to_vec(),
             }),
             _ => Err("lab exec: NAME NODE COMMAND expected".into()),
+        },
+        Some(Verb::Logs) => match rest {
+            [lab, node] => Ok(Command::Logs {
+                lab: utf8(lab, "the lab name")?,
+                node: utf8(node, "the node name")?,
+            }),
+            _ => Err("lab logs: NAME NODE expected".into()),
         },
         Some(Verb::Pingall) => match rest {
             [lab] => Ok(Command::Pingall {
@@ -369,6 +385,14 @@ mod tests {
                 force: true
             })
         );
+        assert_eq!(
+            p(&["lo", "trio", "h1"]).0,
+            Ok(Command::Logs {
+                lab: "trio".into(),
+                node: "h1".into()
+            })
+        );
+        assert!(p(&["logs", "trio"]).0.is_err());
         assert!(p(&["frob"]).0.unwrap_err().contains("unknown"));
         assert_eq!(p(&[]).0, Ok(Command::Help));
         assert_eq!(p(&["h"]).0, Ok(Command::Help));
