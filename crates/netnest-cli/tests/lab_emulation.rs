@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab generate|pingall|link|graph`, run as the binary inside a sandbox (private mount,
 //! network and pid namespaces, tmpfs on `/run`): a generated lab passes pingall, a link taken
 //! down fails it (exit 1), a rate is set and cleared, netem is refused before anything changes

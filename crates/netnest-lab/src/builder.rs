@@ -91,6 +91,7 @@ impl Builder {
             a: end(a),
             b: end(b),
             mtu: None,
+            impair: None,
         }));
         LinkBuilder {
             link: self.raw.links.last_mut().expect("just pushed").get_mut(),

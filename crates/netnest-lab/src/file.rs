@@ -43,6 +43,8 @@ pub(crate) struct RawNode {
     pub bridges: OrderedMap<RawBridge>,
     #[serde(default)]
     pub routes: Vec<S<RawRoute>>,
+    #[serde(default)]
+    pub run: Vec<S<String>>,
 }
 
 /// `[host]`: what the lab makes in the namespace it is run from.
@@ -73,6 +75,43 @@ pub(crate) struct RawLink {
     pub b: S<RawEnd>,
     #[serde(default)]
     pub mtu: Option<S<u32>>,
+    /// `impair = { rate = "10mbit", delay = "20ms" }`: both ends' egress.
+    #[serde(default)]
+    pub impair: Option<S<RawImpair>>,
+}
+
+/// An impairment as written: keys in file order, values as text (`"10mbit"`, `"1%"`, `1`).
+pub(crate) type RawImpair = OrderedMap<S<ImpairText>>;
+
+/// An impairment value: a string, or a number (a percentage: `loss = 1`).
+#[derive(Debug, Clone)]
+pub(crate) struct ImpairText(pub String);
+
+impl<'de> Deserialize<'de> for ImpairText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ImpairText, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = ImpairText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a string such as \"10mbit\", \"20ms\" or \"1%\", or a number (a percentage)",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ImpairText, E> {
+                Ok(ImpairText(s.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ImpairText, E> {
+                Ok(ImpairText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ImpairText, E> {
+                Ok(ImpairText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ImpairText, E> {
+                Ok(ImpairText(v.to_string()))
+            }
+        }
+        d.deserialize_any(TextVisitor)
+    }
 }
 
 /// One end of a link: `"NODE"`, `"NODE:IFNAME"`, or a table.
@@ -82,6 +121,7 @@ pub(crate) struct RawEnd {
     pub ifname: Option<S<String>>,
     pub addresses: Vec<S<String>>,
     pub bridge: Option<S<String>>,
+    pub impair: Option<S<RawImpair>>,
 }
 
 impl Default for RawEnd {
@@ -91,6 +131,7 @@ impl Default for RawEnd {
             ifname: None,
             addresses: Vec::new(),
             bridge: None,
+            impair: None,
         }
     }
 }
@@ -105,6 +146,8 @@ struct RawEndTable {
     addresses: Vec<S<String>>,
     #[serde(default)]
     bridge: Option<S<String>>,
+    #[serde(default)]
+    impair: Option<S<RawImpair>>,
 }
 
 impl RawEnd {
@@ -142,7 +185,7 @@ impl<'de> Deserialize<'de> for RawEnd {
         impl<'de> Visitor<'de> for EndVisitor {
             type Value = RawEnd;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("\"NODE\", \"NODE:IFNAME\" or a table { node = …, ifname = …, addresses = […], bridge = … }")
+                f.write_str("\"NODE\", \"NODE:IFNAME\" or a table { node = …, ifname = …, addresses = […], bridge = …, impair = { … } }")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawEnd, E> {
                 // The span is filled in by the caller (see `RawLink`'s fix-up).
@@ -155,6 +198,7 @@ impl<'de> Deserialize<'de> for RawEnd {
                     ifname: t.ifname,
                     addresses: t.addresses,
                     bridge: t.bridge,
+                    impair: t.impair,
                 })
             }
         }

@@ -37,8 +37,14 @@ fn quoted(s: &str) -> String {
 
 /// The impairment of a link, as a label: each end's, or the same for both.
 fn impairment_label(l: &crate::topology::Link) -> Option<String> {
-    let _ = l;
-    None
+    let (a, b) = (&l.a.impair, &l.b.impair);
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => None,
+        _ if a == b => Some(a.to_string()),
+        (false, true) => Some(format!("{}: {a}", l.a.ifname)),
+        (true, false) => Some(format!("{}: {b}", l.b.ifname)),
+        (false, false) => Some(format!("{}: {a}; {}: {b}", l.a.ifname, l.b.ifname)),
+    }
 }
 
 /// The places that appear: the nodes, and the host if anything is there.
@@ -264,5 +270,36 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("  host ---|\"trio-up — eth2\"| b0\n"), "{m}");
+    }
+
+    #[test]
+    fn impairments_label_their_edges() {
+        let t: Topology = r#"
+            name = "imp"
+            [nodes.h1]
+            [nodes.h2]
+            [nodes.h3]
+            [[links]]
+            a = "h1"
+            b = "h2"
+            impair = { rate = "10mbit" }
+            [[links]]
+            a = "h2"
+            b = { node = "h3", impair = { rate = "1mbit" } }
+        "#
+        .parse()
+        .unwrap();
+        let d = dot(&t);
+        assert!(
+            d.contains("label=\"rate 10mbit\", color=\"firebrick\""),
+            "{d}"
+        );
+        assert!(d.contains("label=\"eth0: rate 1mbit\""), "{d}");
+        let m = mermaid(&t);
+        assert!(m.contains("<br>rate 10mbit\"|"), "{m}");
+        assert!(
+            !d.contains("\"h1\" -- \"h2\" [taillabel=\"eth0\", headlabel=\"eth0\"];"),
+            "{d}"
+        );
     }
 }

@@ -36,6 +36,9 @@ pub struct Impairment {
     pub reorder: Option<f64>,
 }
 
+// The values are never NaN (every parser refuses it), so equality is an equivalence.
+impl Eq for Impairment {}
+
 /// The keys of an impairment, in the order they are written.
 pub const KEYS: [&str; 7] = [
     "rate",

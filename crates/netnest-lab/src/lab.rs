@@ -46,6 +46,8 @@ pub struct Lab {
     options: Options,
     host: NetNs,
     nodes: Vec<NetNs>,
+    /// The processes of `run = [...]`, reaped once the lab is down.
+    children: Vec<Child>,
     up: bool,
 }
 
@@ -56,8 +58,14 @@ impl Lab {
             options,
             host,
             nodes,
+            children: Vec::new(),
             up: true,
         }
+    }
+
+    pub(crate) fn with_children(mut self, children: Vec<Child>) -> Lab {
+        self.children = children;
+        self
     }
 
     /// A topology from a file: [`Topology::from_file`].
@@ -184,6 +192,10 @@ impl Lab {
             };
         }
         self.nodes.clear();
+        // `down` stopped them (with every other process in the nodes): reap what exited.
+        for mut child in self.children.drain(..) {
+            let _ = child.try_wait();
+        }
         report
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! Failure injection on a lab that is up: [`link_down`] and [`link_up`] for one end of a link
 //! inside a node. Taking an interface down makes the kernel drop the routes through it; bringing
 //! it up again puts back the node's routes from the topology file, so the lab is as `up` made

@@ -116,3 +116,64 @@ mod tests {
         assert_eq!(sysctl_path("net.ipv4.ip_forward"), "net/ipv4/ip_forward");
     }
 }
+
+/// Splits a command line into words as a shell splits plain words: blanks separate words,
+/// `'…'` keeps everything inside, `"…"` keeps everything but `\"` and `\\`, and `\` outside
+/// quotes escapes the next character. Nothing is expanded (`$`, `*`, `~` stay as written).
+/// `None` if a quote is not closed or the line ends in a lone `\`.
+pub fn split_words(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' => words.extend(word.take()),
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\') => w.push(c),
+                            c => {
+                                w.push('\\');
+                                w.push(c);
+                            }
+                        },
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_words;
+
+    #[test]
+    fn words_and_quotes() {
+        assert_eq!(
+            split_words(r#"sh -c 'echo a b' "x \"y\"" c\ d"#).unwrap(),
+            ["sh", "-c", "echo a b", "x \"y\"", "c d"]
+        );
+        assert_eq!(split_words("  ").unwrap(), Vec::<String>::new());
+        assert_eq!(split_words("''").unwrap(), [""]);
+        assert_eq!(split_words("echo 'open"), None);
+        assert_eq!(split_words("echo \\"), None);
+    }
+}

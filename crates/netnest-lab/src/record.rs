@@ -64,6 +64,21 @@ pub struct RecordNode {
     pub id: Option<String>,
 }
 
+/// A process the lab started (`run = [...]` of a node).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordProcess {
+    /// The node it runs in.
+    pub node: String,
+    /// The command as written.
+    pub command: String,
+    /// Its pid (also its process group).
+    pub pid: u32,
+    /// Its start time (`/proc/PID/stat` field 22): with the pid, it names the process for good.
+    pub start: u64,
+    /// The file its output (stdout and stderr) goes to.
+    pub log: PathBuf,
+}
+
 /// The record format this version writes and reads.
 pub const FORMAT: u32 = 1;
 
@@ -122,9 +137,18 @@ pub struct Record {
     /// The nodes and their namespaces.
     #[serde(default)]
     pub nodes: Vec<RecordNode>,
+    /// The processes the lab started, in the order started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<RecordProcess>,
 }
 
 impl Record {
+    /// The directory of the lab's log files (`LAB.logs`, one `NODE.log` per node that runs
+    /// commands) in `state_dir`.
+    pub fn logs_dir(state_dir: &Path, lab: &str) -> PathBuf {
+        state_dir.join(format!("{lab}.logs"))
+    }
+
     /// The record's path for lab `lab` in `state_dir`.
     pub fn path(state_dir: &Path, lab: &str) -> PathBuf {
         state_dir.join(format!("{lab}.toml"))
@@ -278,6 +302,8 @@ impl Record {
 
     /// Removes the record file of `lab` (no error if it is gone).
     pub(crate) fn remove(state_dir: &Path, lab: &str) -> io::Result<()> {
+        // The logs go with the record (their processes are stopped by then).
+        let _ = std::fs::remove_dir_all(Record::logs_dir(state_dir, lab));
         match std::fs::remove_file(Record::path(state_dir, lab)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -320,6 +346,13 @@ mod tests {
                 name: "h1".into(),
                 namespace: "trio-h1".into(),
                 id: Some("4:4026532281".into()),
+            }],
+            processes: vec![RecordProcess {
+                node: "h1".into(),
+                command: "sleep 100".into(),
+                pid: 42,
+                start: 7,
+                log: "/run/netnest/labs/trio.logs/h1.log".into(),
             }],
         };
         let text = r.text().unwrap();

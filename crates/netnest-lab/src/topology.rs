@@ -8,6 +8,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use crate::impair::Impairment;
 use crate::prefix::IpPrefix;
 
 /// Where an interface lives: in a node's namespace, or in the host (the namespace the lab is
@@ -66,6 +67,36 @@ pub struct Node {
     pub bridges: Vec<Bridge>,
     /// Routes added in the node, in order.
     pub routes: Vec<Route>,
+    /// Commands started in the node once the topology is up, in order (`run = [...]`).
+    pub run: Vec<RunCommand>,
+}
+
+/// A command the lab starts in a node and stops when it goes down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunCommand {
+    /// The command as written: `iperf3 -s -p 5201`.
+    pub text: String,
+    /// Its words (split as a shell would split plain words and quotes, with nothing expanded):
+    /// the program and its arguments.
+    pub argv: Vec<String>,
+    /// Where it is written in the file, if it came from one.
+    pub location: Option<crate::error::Location>,
+}
+
+impl RunCommand {
+    /// A command from its text; `None` if it has no words or an unclosed quote.
+    pub fn new(text: &str) -> Option<RunCommand> {
+        let argv = crate::names::split_words(text)?;
+        if argv.is_empty() {
+            return None;
+        }
+        Some(RunCommand {
+            text: text.to_owned(),
+            argv,
+            location: None,
+        })
+    }
 }
 
 /// A bridge (`ip link add NAME type bridge`), up, with its addresses.
@@ -104,6 +135,8 @@ pub struct End {
     pub addresses: Vec<IpPrefix>,
     /// The bridge (in the same place) it is a port of.
     pub bridge: Option<String>,
+    /// What its egress does to packets (empty: nothing), set once the links exist.
+    pub impair: Impairment,
 }
 
 /// A route (`ip route add TO [via GATEWAY] [dev DEV] [metric N]`).

@@ -109,6 +109,15 @@ impl Topology {
             if let Some(b) = &e.bridge {
                 let _ = write!(s, ", bridge = {}", q(b));
             }
+            if !e.impair.is_empty() {
+                let text = e.impair.to_string();
+                let words: Vec<&str> = text.split(' ').collect();
+                let pairs: Vec<String> = words
+                    .chunks(2)
+                    .map(|p| format!("{} = {}", p[0], q(p[1])))
+                    .collect();
+                let _ = write!(s, ", impair = {{ {} }}", pairs.join(", "));
+            }
             s.push_str(" }");
             s
         };

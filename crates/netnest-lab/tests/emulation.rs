@@ -219,6 +219,110 @@ fn a_rate_on_a_lab_link_bounds_a_transfer() {
     lab.down().unwrap();
 }
 
+/// The root qdiscs' kinds on `ifname` in `netns`.
+fn root_qdiscs(netns: &netnest::NetNs, ifname: &str) -> Vec<String> {
+    let mut ipr = netnest::IpRoute::in_netns(netns).unwrap();
+    let index = ipr.link_index(ifname).unwrap();
+    ipr.qdisc_list(None)
+        .unwrap()
+        .into_iter()
+        .filter(|q| q.index == index && q.root)
+        .map(|q| q.kind)
+        .collect()
+}
+
+/// A two-node lab whose link has `impair` (TOML) on the link itself.
+fn impaired(name: &str, impair: &str) -> String {
+    format!(
+        "name = \"{name}\"\n[nodes.h1]\n[nodes.h2]\n[[links]]\n\
+         a = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\n\
+         b = {{ node = \"h2\", addresses = [\"10.0.0.2/24\"] }}\n\
+         impair = {impair}\n"
+    )
+}
+
+fn a_rate_in_the_file_is_applied_by_up_and_bounds_a_transfer() {
+    let name = unique("fr");
+    let t: Topology = impaired(&name, "{ rate = \"16mbit\" }").parse().unwrap();
+    let lab = t.up().unwrap();
+    for node in ["h1", "h2"] {
+        assert_eq!(root_qdiscs(lab.node(node), "eth0"), ["tbf"], "{node}");
+    }
+    // What `tc qdisc show` says inside the node.
+    let tc = std::process::Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &format!("{name}-h1"),
+            "tc",
+            "qdisc",
+            "show",
+            "dev",
+            "eth0",
+        ])
+        .output();
+    if let Some(out) = tc.ok().filter(|o| o.status.success()) {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("tbf") && text.contains("rate 16Mbit"),
+            "{text}"
+        );
+    }
+    let bytes = 3_000_000usize;
+    let took = transfer(&lab, "h1", "h2", "10.0.0.2", bytes);
+    let expected = Duration::from_secs_f64(bytes as f64 * 8.0 / 16e6);
+    eprintln!("rate 16mbit from the file: {bytes} bytes in {took:?} (expected {expected:?})");
+    assert!(took >= expected.mul_f64(0.9), "{took:?} < {expected:?}");
+    assert!(took <= expected.mul_f64(2.0), "{took:?} > 2 × {expected:?}");
+    lab.down().unwrap();
+}
+
+fn netem_in_the_file_is_refused_where_the_kernel_has_none() {
+    if netnest::netlink::netem_available().unwrap() {
+        netnest_testkit::privileged::skip("this kernel has netem");
+    }
+    let name = unique("nn");
+    let text = impaired(&name, "{ rate = \"1mbit\", delay = \"20ms\" }");
+    let e = text.parse::<Topology>().unwrap_err();
+    assert_eq!(e.problems().len(), 1, "{e}");
+    let p = e.first();
+    let loc = p.location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), (7, 28), "{e}");
+    assert!(
+        p.message.contains("netem") && p.message.contains("CONFIG_NET_SCH_NETEM"),
+        "{e}"
+    );
+    // Nothing was made.
+    let ours: Vec<_> = netnest::Registry::default()
+        .list()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.name.to_string_lossy().starts_with(&name))
+        .collect();
+    assert!(ours.is_empty(), "{ours:?}");
+}
+
+fn netem_in_the_file_is_applied_by_up() {
+    if !netnest::netlink::netem_available().unwrap() {
+        netnest_testkit::privileged::skip("no netem in this kernel");
+    }
+    let t: Topology = impaired(&unique("ne"), "{ delay = \"30ms\", loss = \"0%\" }")
+        .parse()
+        .unwrap();
+    let lab = t.up().unwrap();
+    assert_eq!(root_qdiscs(lab.node("h1"), "eth0"), ["netem"]);
+    let probes = probe_nodes(&lab);
+    let rtt = netnest::probe::ping(
+        &probes[0].netns,
+        &[probes[1].addresses[0]],
+        Duration::from_secs(1),
+    )
+    .unwrap();
+    // 30 ms each way.
+    assert!(rtt[0].unwrap() >= Duration::from_millis(60), "{rtt:?}");
+    lab.down().unwrap();
+}
+
 /// The record of lab `name` in the default state directory.
 fn host_group_of(name: &str) -> u32 {
     let dir = netnest_lab::Options::new().state_dir();
@@ -293,6 +397,9 @@ netnest_testkit::main!(
     host_interfaces_share_a_group_and_go_in_one_request,
     a_stranger_in_the_group_is_spared,
     a_rate_on_a_lab_link_bounds_a_transfer,
+    a_rate_in_the_file_is_applied_by_up_and_bounds_a_transfer,
+    netem_in_the_file_is_refused_where_the_kernel_has_none,
+    netem_in_the_file_is_applied_by_up,
     svg_of_a_lab_has_its_nodes_bridges_and_links,
     every_shape_passes_pingall,
     pingall_over_fifty_nodes_takes_under_a_second,

@@ -79,6 +79,35 @@ fn examples_validate() {
         .map(|l| format!("{}:{}", chain.place_name(l.a.place), l.a.ifname))
         .collect();
     assert_eq!(ends, ["h1:eth0", "r1:eth1", "r2:eth1", "r3:eth1"]);
+
+    let shaped = Topology::from_file(examples().join("impaired.toml")).unwrap();
+    let l = &shaped.links[0];
+    assert_eq!(l.a.impair.to_string(), "rate 10mbit");
+    assert_eq!(l.b.impair.to_string(), "rate 2mbit", "the end's own wins");
+    // Written back, it reads the same.
+    assert_eq!(
+        shaped.to_toml().parse::<Topology>().unwrap().links,
+        shaped.links
+    );
+}
+
+#[test]
+fn impairments_that_do_not_parse() {
+    let link = |rest: &str| format!("{BASE}[[links]]\na = \"h1\"\nb = \"h2\"\n{rest}\n");
+    let (line, col, msg) = problem(&link("impair = { speed = \"1mbit\" }"));
+    assert_eq!((line, col), (7, 12), "{msg}");
+    assert!(
+        msg.starts_with("unknown impairment \"speed\" (one of: rate, delay"),
+        "{msg}"
+    );
+    let (line, col, msg) = problem(&link("impair = { rate = \"10mb\" }"));
+    assert_eq!((line, col), (7, 19), "{msg}");
+    assert!(msg.contains("invalid rate \"10mb\""), "{msg}");
+    let (line, col, msg) = problem(&format!(
+        "{BASE}[[links]]\na = \"h1\"\nb = {{ node = \"h2\", impair = {{ rate = 5 }} }}\n"
+    ));
+    assert_eq!((line, col), (6, 38), "{msg}");
+    assert!(msg.contains("invalid rate \"5\""), "{msg}");
 }
 
 #[test]

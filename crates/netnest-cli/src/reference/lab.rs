@@ -84,6 +84,18 @@ pub const LAB_TOPICS: &[LabTopic] = &[
         args: &[Arg::Lab, Arg::Node, Arg::Command],
     },
     LabTopic {
+        keyword: "logs",
+        usage: "logs NAME NODE",
+        summary: "print the output of a node's processes",
+        about: &[
+            "Prints what the commands of NODE's run = [...] wrote (stdout and stderr, in one \
+             file under the lab's state directory, named in its record). The file is removed \
+             with the lab by lab down.",
+        ],
+        examples: &[("lab logs web server", "")],
+        args: &[Arg::Lab, Arg::Node],
+    },
+    LabTopic {
         keyword: "pingall",
         usage: "[-j [-p]] pingall NAME",
         summary: "check that every node reaches every other node",

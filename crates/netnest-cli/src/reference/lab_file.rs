@@ -37,6 +37,17 @@ pub const KEYS: &[Key] = &[
     ),
     (
         "node",
+        "run",
+        "An array of commands, [\"iperf3 -s\", \"sh -c 'exec nc -lk 7'\"], started in order \
+         once the topology is up, each in netnest exec's environment in the node (private \
+         mounts, the node's /sys, /etc/netns/LAB-NODE/ over /etc) and in a process group of its \
+         own. Words are split as a shell splits plain words and quotes, with nothing expanded \
+         (sh -c '...' for a shell). Output goes to a log file under the lab's state directory \
+         (netnest lab logs LAB NODE); lab down stops them (SIGTERM, 1.5 s, SIGKILL). A command \
+         that cannot start fails lab up, which removes everything.",
+    ),
+    (
+        "node",
         "bridges",
         "[nodes.NODE.bridges.NAME]: a bridge in the node, up, with addresses = [...], mtu (also given to \
          its ports' links, which must not set another: the kernel brings a bridge down to its \

@@ -34,6 +34,7 @@ pub(crate) enum Step {
     AddAddress(usize, bool, usize),
     AddBridgeAddress(Place, usize, usize),
     AddRoute(usize, usize),
+    Impair(usize, bool),
 }
 
 /// A [`Step`] with its topology, for display.
@@ -92,6 +93,10 @@ impl fmt::Display for StepText<'_> {
                     t.place_name(p),
                     br.name
                 )
+            }
+            Step::Impair(l, b) => {
+                let e = end(l, b);
+                write!(f, "set {} on {}", e.impair, at(e))
             }
             Step::AddRoute(n, r) => {
                 let node = &t.nodes[n];
@@ -321,6 +326,17 @@ impl<'t> Plan<'t> {
             for (r, route) in t.nodes[n].routes.iter().enumerate() {
                 let oif = route.dev.as_deref().map(|d| self.index(n, d));
                 batch.push((requests::add_route(route, oif), Step::AddRoute(n, r)));
+            }
+        }
+        // Last, once the interfaces are up: the impairments (a qdisc on each end's egress).
+        for (l, link) in t.links.iter().enumerate() {
+            for (e, is_b) in [(&link.a, false), (&link.b, true)] {
+                if e.place != place {
+                    continue;
+                }
+                for request in e.impair.requests(index_of(&e.ifname)) {
+                    batch.push((request, Step::Impair(l, is_b)));
+                }
             }
         }
         batch

@@ -62,9 +62,13 @@ pub(crate) fn up(
         (&mut made, &mut created),
         progress,
     )
-    .and_then(|()| finish(&mut record, &made, &state_dir));
+    .and_then(|()| super::run::start(t, &made, &state_dir))
+    .and_then(|(children, processes)| {
+        record.processes = processes;
+        finish(&mut record, &made, &state_dir).map(|()| children)
+    });
     match built {
-        Ok(()) => {
+        Ok(children) => {
             // The identities are in the record now.
             let _ = journal.remove();
             progress(Progress {
@@ -72,7 +76,7 @@ pub(crate) fn up(
                 done: 1,
                 total: 1,
             });
-            Ok(Lab::new(t.clone(), options.clone(), host, made))
+            Ok(Lab::new(t.clone(), options.clone(), host, made).with_children(children))
         }
         Err(e) => Err(roll_back(
             e,
@@ -164,6 +168,7 @@ fn new_record(t: &Topology, options: &Options, host: &NetNs) -> Record {
                 id: None,
             })
             .collect(),
+        processes: Vec::new(),
     }
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //! From the file as written ([`crate::file`]) to a [`Topology`]: every name resolved, every
-//! address parsed, every problem reported with its place. Nothing here touches the system.
+//! address parsed, every problem reported with its place. Nothing here touches the system,
+//! except one probe for the kernel's `netem` when a file asks for it (`impair.rs`).
 //!
 //! [`check`] runs the steps in order: the lab's name, the nodes, the bridges, the links (ends
 //! resolved, explicit interface names claimed), the default interface names, bridge ports, MTUs,
-//! duplicate addresses, then each node's own settings (sysctls, routes).
+//! duplicate addresses, then each node's own settings (sysctls, routes), then impairments.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,6 +16,7 @@ use crate::file::{RawBridge, RawEnd, RawLab, S};
 
 mod addresses;
 mod checker;
+mod impair;
 mod load;
 mod mtu;
 mod names;
@@ -85,6 +87,7 @@ pub(crate) fn check(
     );
     addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
     node::settings(&mut c, &raw, &mut nodes, &links);
+    impair::resolve(&mut c, &raw, &mut links);
 
     if c.problems.is_empty() {
         Ok(Topology {
@@ -123,6 +126,7 @@ fn nodes(c: &mut Checker, raw: &RawLab, lab: &str) -> Vec<Node> {
             sysctls: Vec::new(),
             bridges: Vec::new(),
             routes: Vec::new(),
+            run: Vec::new(),
         });
     }
     nodes
@@ -249,6 +253,7 @@ fn links(
                     .unwrap_or_default(),
                 addresses,
                 bridge: None,
+                impair: Default::default(),
             });
         }
         let mtu = c.mtu(&link.mtu, &format!("links[{i}].mtu"));

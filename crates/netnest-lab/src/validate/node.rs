@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 use super::{check_route, Checker};
+use crate::error::Location;
 use crate::file::{RawLab, SysctlValue};
 use crate::names::bad_sysctl_key;
 use crate::prefix::IpPrefix;
-use crate::topology::{Link, Node, Place, Route};
+use crate::topology::{Link, Node, Place, Route, RunCommand};
 
 /// Fills each node's `lo`, sysctls and routes (once its interfaces are known).
 pub(super) fn settings(c: &mut Checker, raw: &RawLab, nodes: &mut [Node], links: &[Link]) {
@@ -75,5 +76,22 @@ pub(super) fn settings(c: &mut Checker, raw: &RawLab, nodes: &mut [Node], links:
             }
         }
         nodes[i].routes = routes;
+        for (j, text) in raw_node.run.iter().enumerate() {
+            let path = format!("nodes.{name}.run[{j}]");
+            match RunCommand::new(text.get_ref()) {
+                Some(mut command) => {
+                    command.location = c
+                        .source
+                        .filter(|_| text.span() != (0..0))
+                        .map(|s| Location::of(s, text.span()));
+                    nodes[i].run.push(command);
+                }
+                None => c.err(
+                    text.span(),
+                    &path,
+                    "a command is a program and its arguments, with quotes closed: \"iperf3 -s\"",
+                ),
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab generate SHAPE NAME ARGS…`: prints a topology file in a known shape
 //! (`netnest_lab::shapes`), addressed and routed so that `lab pingall` passes.
 //!

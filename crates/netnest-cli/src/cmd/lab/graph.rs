@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab graph NAME|FILE [--format dot|mermaid|svg]`: the topology as Graphviz DOT (the
 //! default), Mermaid, or SVG drawn by Graphviz's `dot` (`netnest_lab::graph`). For a lab that is
 //! up, the topology comes from the file its record names.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab link NAME NODE:IFNAME set KEY VALUE…|clear|up|down`: failure injection and
 //! impairment at run time, on one end of a link inside a node. `set` replaces the end's whole
 //! impairment (`rate` by `tbf`; `delay`, `jitter`, `loss`, `duplicate`, `corrupt`, `reorder` by

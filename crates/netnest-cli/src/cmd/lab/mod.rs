@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `netnest lab up|down|status|exec|help …` (netnest's own; not in `ip netns`): declarative
+//! `netnest lab up|down|status|exec|logs|help …` (netnest's own; not in `ip netns`): declarative
 //! topologies, built and removed by the `netnest-lab` library. This file holds the grammar of the
 //! words after `lab` and the dispatch; each subcommand has a file.
 //!
@@ -13,6 +13,7 @@ mod exec;
 mod generate;
 mod graph;
 mod link;
+mod logs;
 mod pingall;
 mod status;
 mod up;
@@ -46,6 +47,10 @@ enum Command {
         node: String,
         argv: Vec<OsString>,
     },
+    Logs {
+        lab: String,
+        node: String,
+    },
     Pingall {
         lab: String,
     },
@@ -71,6 +76,7 @@ pub(crate) enum Verb {
     Down,
     Status,
     Exec,
+    Logs,
     Pingall,
     Graph,
     Generate,
@@ -87,6 +93,7 @@ pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("show", Verb::Status),
     ("list", Verb::Status),
     ("exec", Verb::Exec),
+    ("logs", Verb::Logs),
     ("pingall", Verb::Pingall),
     ("graph", Verb::Graph),
     ("generate", Verb::Generate),
@@ -115,6 +122,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Command::Down { target, force } => down::run(&target, force, &options),
         Command::Status { lab } => status::run(ctx, lab.as_deref(), &options),
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
+        Command::Logs { lab, node } => logs::run(ctx, &lab, &node, &options),
         Command::Pingall { lab } => pingall::run(ctx, &lab, &options),
         Command::Graph { target, format } => graph::run(ctx, &target, format, &options),
         Command::Generate { shape, args } => generate::run(ctx, &shape, &args),
@@ -182,6 +190,13 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
                 argv: argv.to_vec(),
             }),
             _ => Err("lab exec: NAME NODE COMMAND expected".into()),
+        },
+        Some(Verb::Logs) => match rest {
+            [lab, node] => Ok(Command::Logs {
+                lab: utf8(lab, "the lab name")?,
+                node: utf8(node, "the node name")?,
+            }),
+            _ => Err("lab logs: NAME NODE expected".into()),
         },
         Some(Verb::Pingall) => match rest {
             [lab] => Ok(Command::Pingall {
@@ -356,6 +371,14 @@ mod tests {
                 force: true
             })
         );
+        assert_eq!(
+            p(&["lo", "trio", "h1"]).0,
+            Ok(Command::Logs {
+                lab: "trio".into(),
+                node: "h1".into()
+            })
+        );
+        assert!(p(&["logs", "trio"]).0.is_err());
         assert!(p(&["frob"]).0.unwrap_err().contains("unknown"));
         assert_eq!(p(&[]).0, Ok(Command::Help));
         assert_eq!(p(&["h"]).0, Ok(Command::Help));

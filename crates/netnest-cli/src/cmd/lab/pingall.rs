@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 //! `netnest lab pingall NAME`: every node pings every other node on each address family both
 //! have, with netnest's own probes from inside the nodes (`netnest_lab::reach`). A table, or
 //! JSON with `-j`; exit status 1 when a pair does not answer.

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+//! `netnest lab up` with `run = [...]`, `lab logs` and `lab down`, run as the binary inside a
+//! sandbox (private mount, network and pid namespaces, tmpfs on `/run`): the processes start in
+//! their node, their output is in the node's log, `down` stops them and says so, and a command
+//! that cannot start fails `up` with its place in the file and leaves nothing.
+
+use netnest_testkit::Sandbox;
+
+const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
+
+fn sandbox(script: &str) -> (String, String, i32) {
+    let out =
+        Sandbox::new()
+            .env("NN", NETNEST)
+            .run(&["/bin/sh".into(), "-c".into(), script.into()]);
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.code,
+    )
+}
+
+#[test]
+fn run_logs_down() {
+    let (out, err, code) = sandbox(
+        r#"
+        cat > /run/p.toml <<'T'
+name = "p"
+[nodes.a]
+run = ["sh -c 'echo started in; ls /sys/class/net; exec sleep 100'"]
+[nodes.b]
+[[links]]
+a = { node = "a", ifname = "inner", addresses = ["10.7.0.1/24"] }
+b = { node = "b", addresses = ["10.7.0.2/24"] }
+T
+        $NN lab up /run/p.toml; echo "up rc=$?"
+        sleep 0.3
+        $NN lab logs p a; echo "logs rc=$?"
+        $NN lab logs p b 2>&1; echo "logs b rc=$?"
+        $NN lab logs p zz 2>&1; echo "logs zz rc=$?"
+        $NN lab logs p 2>&1; echo "logs usage rc=$?"
+        $NN lab down p 2>&1 | sed 's/process [0-9]*/process PID/'; echo "down rc=$?"
+        ls /run/netnest/labs
+        cat > /run/bad.toml <<'T'
+name = "q"
+[nodes.a]
+run = ["sleep 100", "no-such-program-q"]
+T
+        $NN lab up /run/bad.toml 2>&1; echo "bad rc=$?"
+        ls /run/netns /run/netnest/labs
+        pgrep -c sleep || true
+        "#,
+    );
+    assert_eq!(err, "", "{out}");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "up rc=0\nstarted in\ninner\nlo\nlogs rc=0\n\
+         node b of lab p runs no commands (run = [...] in its [nodes.b])\nlogs b rc=1\n\
+         lab p has no node \"zz\" (its nodes are: a, b)\nlogs zz rc=1\n\
+         lab logs: NAME NODE expected\nlogs usage rc=255\n\
+         stopped: process PID (sleep) in p-a\ndown rc=0\n\
+         cannot start \"no-such-program-q\" in node a (/run/bad.toml:3:21): No such file or directory (os error 2) (everything made was removed)\nbad rc=1\n\
+         /run/netnest/labs:\n\n/run/netns:\n0\n"
+    );
+}
