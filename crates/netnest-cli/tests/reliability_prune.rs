@@ -155,14 +155,22 @@ fn prune_that_cannot_remove_changes_nothing() {
 }
 
 /// The text when the stale file cannot be removed: `delete`'s, naming the file (not `-all
-/// delete`'s text for an unreadable directory, which would name the wrong step).
+/// delete`'s text for an unreadable directory, which would name the wrong step). A missing
+/// permission (not a read-only file system) is followed by what to do about it, as on netnest's
+/// other extensions.
 #[test]
 fn prune_names_the_file_it_cannot_remove() {
     for (setup, as_nobody, why) in CANNOT_REMOVE {
         let out = prune_cannot_remove(setup, as_nobody);
+        let hint = if why == "Permission denied" {
+            "netnest prune needs write access to /run/netns (CAP_DAC_OVERRIDE, or root)\n"
+        } else {
+            ""
+        };
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
-            format!("Cannot remove namespace file \"/run/netns/stale\": {why}\n")
+            format!("Cannot remove namespace file \"/run/netns/stale\": {why}\n{hint}"),
+            "{out:?}"
         );
     }
 }

@@ -34,6 +34,29 @@ pub(crate) fn stat(pid: u32) -> Option<Stat> {
     Some(Stat { comm, state, start })
 }
 
+/// Whether the process of `stat` started after `time` (by more than a second: the boot time
+/// the kernel gives is in whole seconds). `false` when the clock cannot tell.
+pub(crate) fn started_after(stat: &Stat, time: std::time::SystemTime) -> bool {
+    let Some(boot) = boot_time() else {
+        return false;
+    };
+    let ticks = netnest::rustix::param::clock_ticks_per_second().max(1);
+    let started = boot + std::time::Duration::from_millis(stat.start * 1000 / ticks);
+    started > time + std::time::Duration::from_secs(1)
+}
+
+/// When the machine booted (`btime` in `/proc/stat`).
+fn boot_time() -> Option<std::time::SystemTime> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let secs = text
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
 /// The start time of this process.
 pub(crate) fn own_start() -> Option<u64> {
     stat(std::process::id()).map(|s| s.start)

@@ -219,9 +219,11 @@ impl Record {
         Ok((records, unreadable))
     }
 
-    /// Removes the temporary files (`.NAME.toml.PID`) of processes that are gone: a process
-    /// killed while writing a record leaves one. Errors are ignored (the next command tries
-    /// again).
+    /// Removes the temporary files (`.NAME.toml.PID`) whose writer is gone: a process killed
+    /// while writing a record leaves one. The writer is gone when no process has that pid, when
+    /// it is a zombie (killed, not yet reaped by its parent), or when the process with that pid
+    /// started after the file was last written (the pid was reused). Errors are ignored (the
+    /// next command tries again).
     pub fn sweep(state_dir: &Path) {
         let Ok(entries) = std::fs::read_dir(state_dir) else {
             return;
@@ -236,7 +238,11 @@ impl Record {
             else {
                 continue;
             };
-            if crate::proc::stat(pid).is_none() {
+            let written = entry.metadata().and_then(|m| m.modified()).ok();
+            let writer_alive = crate::proc::stat(pid).is_some_and(|s| {
+                s.state != 'Z' && !written.is_some_and(|w| crate::proc::started_after(&s, w))
+            });
+            if !writer_alive {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

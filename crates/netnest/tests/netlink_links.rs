@@ -467,3 +467,41 @@ fn altnames_round_trip_with_ip() {
     let e = ipr.link_add_altname("br0", "a\0b").unwrap_err();
     assert!(matches!(e.kind(), netnest::ErrorKind::Invalid(_)), "{e}");
 }
+
+/// Link, address and route events on the sync socket, typed, in the namespace subscribed to.
+#[test]
+fn events_announce_links_addresses_and_routes() {
+    use netnest::netlink::{Event, Events, Group};
+    let ns = NetNs::new().unwrap();
+    let mut events = Events::open_in(&ns, &Group::ALL).unwrap();
+    set_timeout(&events.socket().as_fd().try_clone_to_owned().unwrap());
+    let mut ipr = IpRoute::in_netns(&ns).unwrap();
+    ipr.link_add_bridge("br0").unwrap();
+    ipr.link_set_up("br0").unwrap();
+    ipr.addr_add("br0", v4("10.5.0.1"), 24).unwrap();
+    ipr.link_del("br0").unwrap();
+    let (mut new_link, mut new_addr, mut new_route, mut del_link) = (false, false, false, false);
+    while !(new_link && new_addr && new_route && del_link) {
+        match events.next_event().expect("an event within 5 s") {
+            Event::NewLink(l) if l.name == "br0" => new_link = true,
+            Event::NewAddress(a) if a.address == v4("10.5.0.1") => new_addr = true,
+            Event::NewRoute(r) if r.destination == Some(v4("10.5.0.0")) => new_route = true,
+            Event::DelLink(l) if l.name == "br0" => del_link = true,
+            _ => {}
+        }
+    }
+    // Events of another namespace do not arrive here.
+    let other = NetNs::new().unwrap();
+    IpRoute::in_netns(&other)
+        .unwrap()
+        .link_add_bridge("elsewhere")
+        .unwrap();
+    ipr.link_add_bridge("br1").unwrap();
+    loop {
+        match events.next_event().unwrap() {
+            Event::NewLink(l) if l.name == "elsewhere" => panic!("an event from another namespace"),
+            Event::NewLink(l) if l.name == "br1" => break,
+            _ => {}
+        }
+    }
+}

@@ -126,6 +126,34 @@ fn run_dir_is_a_regular_file() {
     assert_eq!(facts(), before.1);
 }
 
+/// `watch` of a run directory that is a regular file waits, as `ip netns monitor` does (it
+/// watches the file), rather than failing; when a directory takes the file's place, its entries
+/// are reported.
+fn watch_of_a_run_dir_that_is_a_regular_file_waits_for_a_directory() {
+    use netnest::Change;
+    let tmp = TempRunDir::new("watch-file");
+    let path = tmp.path().join("netns");
+    std::fs::write(&path, b"not a directory").unwrap();
+    let watch = Registry::new(&path).watch().unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"not a directory");
+    // The thread ends with the watch's error when the temporary directory goes at the end.
+    let (tx, rx) = std::sync::mpsc::sync_channel(0);
+    std::thread::spawn(move || {
+        for change in watch {
+            if tx.send(change).is_err() {
+                return;
+            }
+        }
+    });
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("x"), b"").unwrap();
+    let change = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("no change reported within 10 s");
+    assert_eq!(change.unwrap(), Change::Added(OsString::from("x")));
+}
+
 fn run_dir_is_a_symlink() {
     let tmp = TempRunDir::new("rd-link");
     // To a directory (as /var/run -> /run): followed, like any path.
@@ -497,6 +525,7 @@ netnest_testkit::main!(
     missing_run_dir,
     watch_reports_names_across_a_new_directory_and_an_overflow,
     run_dir_is_a_regular_file,
+    watch_of_a_run_dir_that_is_a_regular_file_waits_for_a_directory,
     run_dir_is_a_symlink,
     run_dir_on_a_read_only_filesystem,
     run_dir_on_a_full_filesystem,

@@ -33,6 +33,7 @@
 mod addr;
 mod batch;
 mod captured;
+mod events;
 #[doc(hidden)]
 pub mod fuzz;
 mod iproute;
@@ -58,6 +59,7 @@ mod wire;
 pub use crate::error::{ErrorSite, KernelError};
 pub use addr::Address;
 pub use batch::Replies;
+pub use events::{Event, Events, Group};
 pub use iproute::IpRoute;
 pub use link::{Link, LinkRef, OperState};
 pub use link_add::MacVlanMode;

@@ -78,7 +78,9 @@ impl Registry {
         }
         let dir_watch = inotify::add_watch(&inotify, &self.dir, dir_flags())
             .map_err(|e| Error::at(Op::Watch, &self.dir, e))?;
-        let known = self.names()?.into_iter().collect();
+        // A run directory that is not a directory (a regular file) is watched as `ip` watches
+        // it: nothing is in it, and nothing is reported until a directory takes its place.
+        let known = listing(&self.dir)?;
         Ok(Watch {
             inotify,
             dir: self.dir.clone(),
@@ -186,11 +188,7 @@ impl Watch {
 
     /// Reads the directory again and reports the difference with what was known.
     fn rescan(&mut self) -> Result<()> {
-        let now: BTreeSet<OsString> = match Registry::new(&self.dir).names() {
-            Ok(names) => names.into_iter().collect(),
-            Err(e) if e.io_error().kind() == std::io::ErrorKind::NotFound => BTreeSet::new(),
-            Err(e) => return Err(e),
-        };
+        let now = listing(&self.dir)?;
         for gone in self.known.difference(&now) {
             self.ready.push_back(Change::Removed(gone.clone()));
         }
@@ -228,6 +226,21 @@ impl Watch {
             // Not there (yet), or not a directory: the parent's watch will tell.
             Err(Errno::NOENT | Errno::NOTDIR) => Ok(()),
             Err(e) => Err(Error::at(Op::Watch, &self.dir, e)),
+        }
+    }
+}
+
+/// The names in `dir`; none when it is missing or not a directory.
+fn listing(dir: &Path) -> Result<BTreeSet<OsString>> {
+    match Registry::new(dir).names() {
+        Ok(names) => Ok(names.into_iter().collect()),
+        Err(e) => {
+            let absent = [Errno::NOENT, Errno::NOTDIR].map(|errno| Some(errno.raw_os_error()));
+            if absent.contains(&e.raw_os_error()) {
+                Ok(BTreeSet::new())
+            } else {
+                Err(e)
+            }
         }
     }
 }
