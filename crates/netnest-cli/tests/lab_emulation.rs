@@ -74,3 +74,67 @@ fn generate_pingall_link_graph() {
     );
     assert_eq!(out, expected);
 }
+
+/// `lab test`: examples/labs/expect.toml's expectations pass (a table, then JSON); one that
+/// cannot hold fails with exit status 1; a file without expectations is refused.
+#[test]
+fn test_checks_the_files_expectations() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/labs/expect.toml"
+    );
+    let script = format!(
+        r#"
+        cp {example} /run/ex.toml
+        $NN lab up /run/ex.toml; echo "up rc=$?"
+        $NN lab test expect; echo "test rc=$?"
+        $NN -j lab test /run/ex.toml | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), [r["passed"] for r in d], [r["port"] for r in d])'
+        sed 's/^reach = false/reach = true/' /run/ex.toml > /run/wrong.toml
+        $NN lab test /run/wrong.toml | tail -1; echo "wrong rc=$?"
+        $NN lab test /run/wrong.toml >/dev/null; echo "wrong rc=$?"
+        printf 'name = "expect"\n[nodes.h1]\n' > /run/none.toml
+        $NN lab test /run/none.toml 2>&1; echo "none rc=$?"
+        $NN lab test nolab 2>&1 | head -1; echo "nolab rc=$?"
+        $NN lab down expect; echo "down rc=$?"
+        "#
+    );
+    let (out, err, code) = sandbox(&script);
+    assert_eq!(err, "", "{out}");
+    assert_eq!(code, 0, "{out}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("up rc=0"), "{out}");
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("FROM  TO  ADDRESS"), "{out}");
+    let rows: Vec<&str> = lines.by_ref().take(3).collect();
+    assert!(
+        rows[0].starts_with("h1    h2  10.0.0.2") && rows[0].contains("reached"),
+        "{out}"
+    );
+    assert!(
+        rows[1].starts_with("h1    -   10.0.1.3") && rows[1].ends_with("no answer"),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("h1    h2  10.0.0.2 port 80") && rows[2].ends_with("no answer"),
+        "{out}"
+    );
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(
+        rest,
+        [
+            "3 of 3 passed",
+            "test rc=0",
+            "3 [True, True, True] [None, None, 80]",
+            "1 of 3 passed, FAILED",
+            "wrong rc=0",
+            "wrong rc=1",
+            "lab test: the topology of \"expect\" has no [[expect]] entries",
+            "none rc=1",
+            rest[8],
+            "nolab rc=0",
+            "down rc=0",
+        ],
+        "{out}"
+    );
+    assert!(rest[8].contains("nolab"), "{out}");
+}

@@ -58,6 +58,7 @@ impl Builder {
                 nodes: Default::default(),
                 host: None,
                 links: Vec::new(),
+                expect: Vec::new(),
             },
         }
     }

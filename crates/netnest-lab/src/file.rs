@@ -29,6 +29,20 @@ pub(crate) struct RawLab {
     pub host: Option<RawHost>,
     #[serde(default)]
     pub links: Vec<S<RawLink>>,
+    #[serde(default)]
+    pub expect: Vec<S<RawExpect>>,
+}
+
+/// `[[expect]]`: what `netnest lab test` checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExpect {
+    pub from: S<String>,
+    pub to: S<String>,
+    #[serde(default)]
+    pub reach: Option<S<bool>>,
+    #[serde(default)]
+    pub port: Option<S<i64>>,
 }
 
 /// `[nodes.NAME]`.

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::impair::Impairment;
 use crate::prefix::IpPrefix;
+use crate::reach::Expect;
 
 /// Where an interface lives: in a node's namespace, or in the host (the namespace the lab is
 /// built from).
@@ -47,6 +48,8 @@ pub struct Topology {
     pub host_bridges: Vec<Bridge>,
     /// The veth links, in file order.
     pub links: Vec<Link>,
+    /// The expectations `netnest lab test` checks (`[[expect]]`), in file order.
+    pub expects: Vec<Expect>,
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
 }

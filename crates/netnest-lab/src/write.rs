@@ -127,6 +127,21 @@ impl Topology {
                 let _ = writeln!(out, "mtu = {mtu}");
             }
         }
+        for e in &self.expects {
+            let to = match &e.to {
+                crate::reach::ExpectTarget::Node(n) => q(n),
+                crate::reach::ExpectTarget::Address(a) => q(&a.to_string()),
+            };
+            let _ = write!(
+                out,
+                "\n[[expect]]\nfrom = {}\nto = {to}\nreach = {}\n",
+                q(&e.from),
+                e.reach
+            );
+            if let Some(port) = e.port {
+                let _ = writeln!(out, "port = {port}");
+            }
+        }
         out
     }
 }

@@ -92,6 +92,39 @@ fn examples_validate() {
 }
 
 #[test]
+fn expectations() {
+    use netnest_lab::reach::ExpectTarget;
+    let t = Topology::from_file(examples().join("expect.toml")).unwrap();
+    assert_eq!(t.expects.len(), 3);
+    assert_eq!(t.expects[0].to, ExpectTarget::Node("h2".into()));
+    assert!(t.expects[0].reach);
+    assert_eq!(
+        t.expects[1].to,
+        ExpectTarget::Address("10.0.1.3".parse().unwrap())
+    );
+    assert!(!t.expects[1].reach);
+    assert_eq!(t.expects[2].port, Some(80));
+    assert_eq!(t.to_toml().parse::<Topology>().unwrap().expects, t.expects);
+
+    let expect = |body: &str| format!("{BASE}[[expect]]\n{body}\n");
+    let (line, col, msg) = problem(&expect("from = \"h9\"\nto = \"h2\""));
+    assert_eq!((line, col), (5, 8), "{msg}");
+    assert_eq!(msg, "unknown node \"h9\" (the nodes are: h1, h2)");
+    let (line, col, msg) = problem(&expect("from = \"h1\"\nto = \"nowhere\""));
+    assert_eq!((line, col), (6, 6), "{msg}");
+    assert!(
+        msg.starts_with("\"nowhere\" is neither a node nor an address"),
+        "{msg}"
+    );
+    let (line, col, msg) = problem(&expect("from = \"h1\"\nto = \"h2\"\nport = 70000"));
+    assert_eq!((line, col), (7, 8), "{msg}");
+    assert_eq!(msg, "port 70000 is out of range (1 to 65535)");
+    let (line, col, msg) = problem(&expect("from = \"h1\"\nto = \"h2\"\nreach = \"yes\""));
+    assert_eq!(line, 7, "{msg}");
+    let _ = col;
+}
+
+#[test]
 fn impairments_that_do_not_parse() {
     let link = |rest: &str| format!("{BASE}[[links]]\na = \"h1\"\nb = \"h2\"\n{rest}\n");
     let (line, col, msg) = problem(&link("impair = { speed = \"1mbit\" }"));

@@ -110,6 +110,24 @@ pub const LAB_TOPICS: &[LabTopic] = &[
         args: &[Arg::Lab],
     },
     LabTopic {
+        keyword: "test",
+        usage: "[-j [-p]] test { NAME | FILE }",
+        summary: "check the topology's expectations",
+        about: &[
+            "Checks the [[expect]] entries of the topology (from = NODE, to = a node or an \
+             address, reach = true or false, optional port = N for a TCP connection instead \
+             of an ICMP echo) against the lab that is up, with netnest's own probes from inside \
+             the nodes. A node as the target is probed on each address family both nodes \
+             have. For a file, the lab is the one of the file's name. Prints the same table as \
+             pingall, or JSON with -j. The exit status is 1 if an expectation fails.",
+        ],
+        examples: &[
+            ("lab test examples/labs/expect.toml", ""),
+            ("-j lab test expect", ""),
+        ],
+        args: &[Arg::LabOrFile],
+    },
+    LabTopic {
         keyword: "graph",
         usage: "graph { NAME | FILE } [--format dot|mermaid|svg]",
         summary: "draw the topology",

@@ -5,7 +5,7 @@
 //!
 //! [`check`] runs the steps in order: the lab's name, the nodes, the bridges, the links (ends
 //! resolved, explicit interface names claimed), the default interface names, bridge ports, MTUs,
-//! duplicate addresses, then each node's own settings (sysctls, routes), then impairments.
+//! duplicate addresses, then each node's own settings (sysctls, routes), then impairments and expectations.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -16,6 +16,7 @@ use crate::file::{RawBridge, RawEnd, RawLab, S};
 
 mod addresses;
 mod checker;
+mod expect;
 mod impair;
 mod load;
 mod mtu;
@@ -88,6 +89,7 @@ pub(crate) fn check(
     addresses::duplicates(&mut c, &raw, &node_bridges, &links, &nodes, &host_bridges);
     node::settings(&mut c, &raw, &mut nodes, &links);
     impair::resolve(&mut c, &raw, &mut links);
+    let expects = expect::resolve(&mut c, &raw, &nodes);
 
     if c.problems.is_empty() {
         Ok(Topology {
@@ -95,6 +97,7 @@ pub(crate) fn check(
             nodes,
             host_bridges,
             links,
+            expects,
             file: file.map(Path::to_path_buf),
         })
     } else {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-//! `netnest lab up|down|status|exec|logs|help …` (netnest's own; not in `ip netns`): declarative
+//! `netnest lab up|down|status|exec|logs|pingall|test|graph|generate|link|help …` (netnest's
+//! own; not in `ip netns`): declarative
 //! topologies, built and removed by the `netnest-lab` library. This file holds the grammar of the
 //! words after `lab` and the dispatch; each subcommand has a file.
 //!
@@ -16,6 +17,7 @@ mod link;
 mod logs;
 mod pingall;
 mod status;
+mod test;
 mod up;
 
 use std::ffi::OsString;
@@ -54,6 +56,9 @@ enum Command {
     Pingall {
         lab: String,
     },
+    Test {
+        target: OsString,
+    },
     Graph {
         target: OsString,
         format: graph::GraphFormat,
@@ -78,6 +83,7 @@ pub(crate) enum Verb {
     Exec,
     Logs,
     Pingall,
+    Test,
     Graph,
     Generate,
     Link,
@@ -95,6 +101,7 @@ pub(crate) const VERBS: &[(&str, Verb)] = &[
     ("exec", Verb::Exec),
     ("logs", Verb::Logs),
     ("pingall", Verb::Pingall),
+    ("test", Verb::Test),
     ("graph", Verb::Graph),
     ("generate", Verb::Generate),
     ("link", Verb::Link),
@@ -124,6 +131,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Command::Exec { lab, node, argv } => exec::run(ctx, &lab, &node, &argv, &options),
         Command::Logs { lab, node } => logs::run(ctx, &lab, &node, &options),
         Command::Pingall { lab } => pingall::run(ctx, &lab, &options),
+        Command::Test { target } => test::run(ctx, &target, &options),
         Command::Graph { target, format } => graph::run(ctx, &target, format, &options),
         Command::Generate { shape, args } => generate::run(ctx, &shape, &args),
         Command::Link { lab, end, action } => link::run(&lab, &end, &action, &options),
@@ -203,6 +211,12 @@ fn parse(ctx: &mut Ctx, args: &[OsString]) -> Result<Command, String> {
                 lab: utf8(lab, "the lab name")?,
             }),
             _ => Err("lab pingall: NAME expected".into()),
+        },
+        Some(Verb::Test) => match rest {
+            [target] => Ok(Command::Test {
+                target: target.clone(),
+            }),
+            _ => Err("lab test: NAME or FILE expected".into()),
         },
         Some(Verb::Graph) => parse_graph(rest),
         Some(Verb::Generate) => {
