@@ -34,7 +34,7 @@ fn up_status_exec_down() {
         r#"
         F=$EX/two-hosts-router.toml
         $NN lab up $F name t1 2>&1; echo "up rc=$?"
-        $NN lab status t1 | sed 's/ file .*//'
+        $NN lab status t1 | sed 's/ file .*//' | grep -v '^        '
         $NN lab st | sed 's/ file .*//'
         $NN -j lab status | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["name"], d[0]["state"], len(d[0]["nodes"]))'
         $NN lab -j -p status t1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print([n["namespace"] for n in d[0]["nodes"]])'
@@ -46,7 +46,7 @@ fn up_status_exec_down() {
         $NN lab exec t1 h1 /nonexistent 2>&1; echo "noexec rc=$?"
         $NN exec t1-h1 /nonexistent 2>&1; echo "netns exec rc=$?"
         ip netns delete t1-h2
-        $NN lab status t1 | sed 's/ file .*//'
+        $NN lab status t1 | sed 's/ file .*//' | grep -v '^        '
         $NN lab down t1 2>&1; echo "down rc=$?"
         $NN lab down t1 2>&1; echo "down again rc=$?"
         ls -A /run/netns /run/netnest/labs

@@ -77,6 +77,38 @@ fn run_starts_records_logs_and_stops() {
         std::fs::read_to_string(log).is_ok_and(|t| t.contains("lo\n"))
     });
     assert_eq!(std::fs::read_to_string(log).unwrap(), "first\nleft\nlo\n");
+    // inspect: the kernel's view, with the lab's processes marked.
+    let status = netnest_lab::status_of("pr1", &Options::new())
+        .unwrap()
+        .unwrap();
+    let views = netnest_lab::inspect(&status);
+    assert_eq!(views.len(), 2);
+    let left = views[0]
+        .interfaces
+        .iter()
+        .find(|i| i.name == "left")
+        .unwrap();
+    assert_eq!(left.peer.as_deref(), Some("b:eth0"));
+    assert_eq!(left.state, "UP");
+    assert!(left.addresses.contains(&"10.8.0.1/24".to_owned()));
+    let runs: Vec<(u32, Option<&str>)> = views[0]
+        .processes
+        .iter()
+        .map(|p| (p.pid, p.run.as_deref()))
+        .collect();
+    // The lab's two, and sh's sleep (in the node, not the lab's own).
+    assert_eq!(runs.iter().filter(|(_, run)| run.is_none()).count(), 1);
+    assert_eq!(
+        runs.into_iter()
+            .filter(|(_, run)| run.is_some())
+            .collect::<Vec<_>>(),
+        record
+            .processes
+            .iter()
+            .map(|p| (p.pid, Some(p.command.as_str())))
+            .collect::<Vec<_>>()
+    );
+    assert!(views[1].processes.is_empty());
     let pids: Vec<(u32, String)> = record
         .processes
         .iter()

@@ -89,5 +89,9 @@ pub use registry::{
     Change, CreateMode, Entry, EntryState, NsidEntry, Registry, Unchecked, Watch, DEFAULT_RUN_DIR,
 };
 
-/// rustix, re-exported for the socket types that [`socket`] takes.
+/// rustix, re-exported for the socket types that [`socket`] and [`Worker::socket`] take
+/// (`AddressFamily`, `SocketType`, `Protocol`).
+///
+/// rustix is a 1.x crate, so this ties netnest to its major version only. For standard sockets,
+/// [`bind_udp`], [`bind_tcp_listener`] and [`try_run`] need no rustix type at all.
 pub use rustix;

@@ -65,9 +65,12 @@ pub const LAB_TOPICS: &[LabTopic] = &[
         usage: "[-j [-p]] status [NAME]",
         summary: "list the labs that are up, or one lab's nodes",
         about: &[
-            "Lists the labs that are up (without NAME) or one lab's nodes, links and state. \
-             show and list are the same. With -j, JSON (-p indents it); -j and -p may also come \
-             after lab.",
+            "Lists the labs that are up (without NAME), or one lab: its state, and each node \
+             with its interfaces as the kernel reports them (kind, up or down, operational \
+             state, MTU, bridge, the node and interface at the other end of a veth, addresses) \
+             and the processes in its namespace (the lab's own with their run command), then the \
+             lab's interfaces in the host. show and list are the same. With -j, JSON (-p \
+             indents it); -j and -p may also come after lab.",
         ],
         examples: &[("lab status", ""), ("-j lab status trio", "")],
         args: &[Arg::Lab],

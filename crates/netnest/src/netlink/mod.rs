@@ -73,6 +73,14 @@ pub use socket::Socket;
 pub use tc::{netem_available, qdisc_request, Netem, Qdisc, QdiscInfo, QdiscParent, Tbf};
 
 /// The message crates this module speaks, re-exported for raw access ([`Socket::request`]).
+///
+/// `netlink-packet-core` and `netlink-packet-route` are 0.x crates: their types appear in the
+/// raw-access methods ([`Socket::request`], [`IpRoute::link_add_message`], the `message` fields
+/// of [`Link`], [`Address`], [`Route`]) and in [`OperState`] and [`MacVlanMode`], so a new
+/// release of theirs can mean a new release of netnest. The typed methods ([`IpRoute`]'s
+/// `link_*`, `addr_*`, `route_*`, [`Events`], nsids) take and return netnest's own types or
+/// std's.
 pub use netlink_packet_core as core;
-/// The route-netlink message types ([`Socket::request`] takes and returns them).
+/// The route-netlink message types ([`Socket::request`] takes and returns them); a 0.x crate (see
+/// [`core`]).
 pub use netlink_packet_route as route_messages;
