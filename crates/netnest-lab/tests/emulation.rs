@@ -304,7 +304,7 @@ fn netem_in_the_file_is_refused_where_the_kernel_has_none() {
 
 fn netem_in_the_file_is_applied_by_up() {
     if !netnest::netlink::netem_available().unwrap() {
-        netnest_testkit::privileged::skip("no netem in this kernel");
+        netnest_testkit::kernel_lacks("no netem in this kernel");
     }
     let t: Topology = impaired(&unique("ne"), "{ delay = \"30ms\", loss = \"0%\" }")
         .parse()
