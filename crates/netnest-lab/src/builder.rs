@@ -173,6 +173,7 @@ impl NodeBuilder<'_> {
             via: via.map(|v| unspanned(v.to_owned())),
             dev: dev.map(|d| unspanned(d.to_owned())),
             metric: None,
+            nexthops: Vec::new(),
         }));
         self
     }
