@@ -137,6 +137,14 @@ impl NodeBuilder<'_> {
         self
     }
 
+    /// A command started in the node once the lab is up (`run = [...]`): a program and its
+    /// arguments, split as a shell splits plain words and quotes; stopped when the lab goes
+    /// down.
+    pub fn run(self, command: &str) -> Self {
+        self.node.run.push(unspanned(command.to_owned()));
+        self
+    }
+
     /// Leaves `lo` down (`lo = false`).
     pub fn lo_down(self) -> Self {
         self.node.lo = Some(unspanned(false));
@@ -165,6 +173,7 @@ impl NodeBuilder<'_> {
             via: via.map(|v| unspanned(v.to_owned())),
             dev: dev.map(|d| unspanned(d.to_owned())),
             metric: None,
+            nexthops: Vec::new(),
         }));
         self
     }

@@ -51,6 +51,9 @@ pub(crate) struct RawExpect {
 pub(crate) struct RawNode {
     #[serde(default)]
     pub lo: Option<S<bool>>,
+    /// Addresses on `lo` (a router's own addresses).
+    #[serde(default)]
+    pub addresses: Vec<S<String>>,
     #[serde(default)]
     pub sysctls: Sysctls,
     #[serde(default)]
@@ -253,6 +256,21 @@ pub(crate) struct RawRoute {
     pub dev: Option<S<String>>,
     #[serde(default)]
     pub metric: Option<S<u32>>,
+    /// ECMP: several next hops, each `{ via, dev, weight }`, instead of `via` and `dev`.
+    #[serde(default)]
+    pub nexthops: Vec<S<RawNexthop>>,
+}
+
+/// One next hop of a multipath route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNexthop {
+    #[serde(default)]
+    pub via: Option<S<String>>,
+    #[serde(default)]
+    pub dev: Option<S<String>>,
+    #[serde(default)]
+    pub weight: Option<S<i64>>,
 }
 
 /// A table whose entries keep their file order (nodes, bridges).

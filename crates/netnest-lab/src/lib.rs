@@ -88,4 +88,4 @@ pub use lab::Lab;
 pub use options::{Options, Phase, Progress};
 pub use prefix::{IpPrefix, PrefixError};
 pub use status::{status, status_of, LabState, LabStatus, Labs, NodeStatus};
-pub use topology::{Bridge, End, Link, Node, Place, Route, RunCommand, Topology};
+pub use topology::{Bridge, End, Link, Nexthop, Node, Place, Route, RunCommand, Topology};

@@ -71,14 +71,20 @@ pub fn link_up(lab: &str, node: &str, ifname: &str, options: &Options) -> Result
         return Ok(());
     };
     for route in &n.routes {
-        let oif = match &route.dev {
-            Some(dev) => Some(
-                ipr.link_index(dev.as_str())
-                    .map_err(|e| LabError::step(format!("look up {node}:{dev}"), e))?,
-            ),
-            None => None,
+        let mut index = |dev: Option<&String>| match dev {
+            Some(dev) => ipr
+                .link_index(dev.as_str())
+                .map(Some)
+                .map_err(|e| LabError::step(format!("look up {node}:{dev}"), e)),
+            None => Ok(None),
         };
-        let (m, _) = crate::build::requests::add_route(route, oif);
+        let oif = index(route.dev.as_ref())?;
+        let hops = route
+            .nexthops
+            .iter()
+            .map(|h| index(h.dev.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (m, _) = crate::build::requests::add_route(route, oif, &hops);
         ipr.socket()
             .ack(m, NLM_F_CREATE | NLM_F_REPLACE)
             .map_err(|e| LabError::step(format!("put back route {} in {node}", route.to), e))?;

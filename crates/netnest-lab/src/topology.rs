@@ -64,6 +64,8 @@ pub struct Node {
     pub namespace: String,
     /// Whether `lo` is brought up (the default).
     pub lo_up: bool,
+    /// Addresses on `lo`.
+    pub addresses: Vec<IpPrefix>,
     /// Sysctls written in the node's namespace, in order: (`net.ipv4.ip_forward`, `1`).
     pub sysctls: Vec<(String, String)>,
     /// Bridges made in the node.
@@ -154,6 +156,20 @@ pub struct Route {
     pub dev: Option<String>,
     /// The metric.
     pub metric: Option<u32>,
+    /// ECMP next hops (then `via` and `dev` are `None`); empty for a single path.
+    pub nexthops: Vec<Nexthop>,
+}
+
+/// One next hop of a multipath route (`nexthop via GATEWAY dev DEV weight W`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Nexthop {
+    /// The gateway.
+    pub via: Option<IpAddr>,
+    /// The output interface.
+    pub dev: Option<String>,
+    /// The weight, 1 to 256.
+    pub weight: u16,
 }
 
 impl Route {

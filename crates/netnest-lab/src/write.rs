@@ -59,6 +59,9 @@ impl Topology {
             if !n.lo_up {
                 out.push_str("lo = false\n");
             }
+            if !n.addresses.is_empty() {
+                let _ = writeln!(out, "addresses = {}", list(&n.addresses));
+            }
             if !n.sysctls.is_empty() {
                 let kv: Vec<String> = n
                     .sysctls
@@ -85,6 +88,24 @@ impl Topology {
                     }
                     if let Some(m) = r.metric {
                         let _ = write!(out, ", metric = {m}");
+                    }
+                    if !r.nexthops.is_empty() {
+                        let hops: Vec<String> = r
+                            .nexthops
+                            .iter()
+                            .map(|h| {
+                                let mut s = String::from("{ ");
+                                if let Some(via) = h.via {
+                                    let _ = write!(s, "via = {}, ", q(&via.to_string()));
+                                }
+                                if let Some(dev) = &h.dev {
+                                    let _ = write!(s, "dev = {}, ", q(dev));
+                                }
+                                let _ = write!(s, "weight = {} }}", h.weight);
+                                s
+                            })
+                            .collect();
+                        let _ = write!(out, ", nexthops = [{}]", hops.join(", "));
                     }
                     out.push_str(" },\n");
                 }

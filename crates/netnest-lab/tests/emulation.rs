@@ -304,7 +304,7 @@ fn netem_in_the_file_is_refused_where_the_kernel_has_none() {
 
 fn netem_in_the_file_is_applied_by_up() {
     if !netnest::netlink::netem_available().unwrap() {
-        netnest_testkit::privileged::skip("no netem in this kernel");
+        netnest_testkit::kernel_lacks("no netem in this kernel");
     }
     let t: Topology = impaired(&unique("ne"), "{ delay = \"30ms\", loss = \"0%\" }")
         .parse()
@@ -320,6 +320,47 @@ fn netem_in_the_file_is_applied_by_up() {
     .unwrap();
     // 30 ms each way.
     assert!(rtt[0].unwrap() >= Duration::from_millis(60), "{rtt:?}");
+    lab.down().unwrap();
+}
+
+/// examples/labs/ecmp.toml: the multipath route's next hops and weights are in the kernel's
+/// table (as `ip route` shows it), r1's address is on its lo and answers.
+fn ecmp_routes_and_lo_addresses_from_the_file() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs/ecmp.toml");
+    let name = unique("ec");
+    let t = Topology::from_file(&path).unwrap().renamed(&name).unwrap();
+    let lab = t.up().unwrap();
+    let out = std::process::Command::new("ip")
+        .args(["-n", &format!("{name}-h1"), "route", "show", "10.0.9.0/24"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let hops: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("nexthop "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            "via 10.0.1.1 dev eth0 weight 2",
+            "via 10.0.2.1 dev eth1 weight 1"
+        ],
+        "{text}"
+    );
+    let mut ipr = netnest::IpRoute::in_netns(lab.node("r1")).unwrap();
+    let on_lo: Vec<String> = ipr
+        .addr_list()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.index == 1)
+        .map(|a| format!("{}/{}", a.address, a.prefix_len))
+        .collect();
+    assert!(on_lo.contains(&"10.255.0.1/32".to_owned()), "{on_lo:?}");
+    let results = reach::check(&probe_nodes(&lab), &t.expects, Duration::from_secs(2)).unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].passed(), "{results:?}");
     lab.down().unwrap();
 }
 
@@ -400,6 +441,7 @@ netnest_testkit::main!(
     a_rate_in_the_file_is_applied_by_up_and_bounds_a_transfer,
     netem_in_the_file_is_refused_where_the_kernel_has_none,
     netem_in_the_file_is_applied_by_up,
+    ecmp_routes_and_lo_addresses_from_the_file,
     svg_of_a_lab_has_its_nodes_bridges_and_links,
     every_shape_passes_pingall,
     pingall_over_fifty_nodes_takes_under_a_second,

@@ -125,6 +125,59 @@ fn expectations() {
 }
 
 #[test]
+fn ecmp_and_lo_addresses() {
+    let t = Topology::from_file(examples().join("ecmp.toml")).unwrap();
+    let r1 = t.node("r1").unwrap();
+    assert_eq!(r1.addresses[0].to_string(), "10.255.0.1/32");
+    let route = &t.node("h1").unwrap().routes[0];
+    let hops: Vec<(String, Option<&str>, u16)> = route
+        .nexthops
+        .iter()
+        .map(|h| (h.via.unwrap().to_string(), h.dev.as_deref(), h.weight))
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("10.0.1.1".to_owned(), None, 2),
+            ("10.0.2.1".to_owned(), Some("eth1"), 1)
+        ]
+    );
+    let again: Topology = t.to_toml().parse().unwrap();
+    assert_eq!(again.nodes, t.nodes);
+
+    let node = |body: &str| {
+        format!("{BASE}[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\nb = \"h2\"\n[nodes.h1.x]\n").replace("[nodes.h1.x]\n", body)
+    };
+    let (line, col, msg) = problem(&node(
+        "[nodes.h3]\nlo = false\naddresses = [\"10.9.9.9/32\"]\n",
+    ));
+    assert_eq!((line, col), (9, 14), "{msg}");
+    assert_eq!(msg, "addresses on lo need lo up (lo = false here)");
+    let route = |r: &str| {
+        format!("name = \"t\"\n[nodes.h1]\nroutes = [{r}]\n[nodes.h2]\n[[links]]\na = {{ node = \"h1\", addresses = [\"10.0.0.1/24\"] }}\nb = \"h2\"\n")
+    };
+    let (line, col, msg) = problem(&route(
+        "{ to = \"default\", nexthops = [{ via = \"10.0.0.2\", weight = 300 }] }",
+    ));
+    assert_eq!((line, col), (3, 70), "{msg}");
+    assert_eq!(msg, "weight 300 is out of range (1 to 256)");
+    let (_, _, msg) = problem(&route(
+        "{ to = \"default\", via = \"10.0.0.2\", nexthops = [{ via = \"10.0.0.2\" }] }",
+    ));
+    assert!(
+        msg.starts_with("a route with nexthops gives via and dev in each"),
+        "{msg}"
+    );
+    let (_, _, msg) = problem(&route(
+        "{ to = \"default\", nexthops = [{ via = \"10.1.0.2\" }] }",
+    ));
+    assert!(
+        msg.starts_with("gateway 10.1.0.2 is not on any subnet of h1"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn impairments_that_do_not_parse() {
     let link = |rest: &str| format!("{BASE}[[links]]\na = \"h1\"\nb = \"h2\"\n{rest}\n");
     let (line, col, msg) = problem(&link("impair = { speed = \"1mbit\" }"));

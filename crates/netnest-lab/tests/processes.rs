@@ -123,16 +123,11 @@ fn run_starts_records_logs_and_stops() {
     assert!(!Path::new(LABS).join("pr1.toml").exists(), "record left");
 }
 
-/// `down` stops them too, and says so.
+/// `down` stops them too, and says so (a lab made with the builder).
 fn down_stops_run_processes() {
-    let lab: Topology = r#"
-        name = "pr2"
-        [nodes.a]
-        run = ["sleep 122"]
-    "#
-    .parse()
-    .unwrap();
-    lab.up().unwrap().leave_up();
+    let mut b = netnest_lab::Lab::builder("pr2");
+    b.node("a").run("sleep 122");
+    b.up().unwrap().leave_up();
     let record = Record::read(Path::new(LABS), "pr2").unwrap().unwrap();
     let pid = record.processes[0].pid;
     let report = netnest_lab::down("pr2", &Options::new()).unwrap();

@@ -57,6 +57,8 @@ pub use differential::{netnest_form, selftest, SELFTEST_ENV};
 pub use fixtures::{unique_name, Sleeper, TempRunDir, MARKER_ENV};
 pub use keep::kept_roots;
 pub use output::{Expect, Output};
-pub use privileged::{enter_sandbox, needs_root, run_is_sandboxed, skip, NO_SKIP_ENV};
+pub use privileged::{
+    enter_sandbox, kernel_lacks, needs_root, run_is_sandboxed, skip, NO_SKIP_ENV,
+};
 pub use sandbox::{Sandbox, SANDBOX_ARGV0, SANDBOX_PATH};
 pub use scenario::{Program, Scenario, REFERENCE_IP};

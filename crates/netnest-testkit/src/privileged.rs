@@ -150,15 +150,34 @@ pub fn run_is_sandboxed() -> bool {
         .is_some_and(|m| m.fstype == "tmpfs" && m.source == RUN_TMPFS_SOURCE)
 }
 
-/// The unwinding payload of [`skip`].
-struct Skipped(String);
+/// The unwinding payload of [`skip`] and [`kernel_lacks`].
+struct Skipped {
+    reason: String,
+    /// The kernel was built without what the test checks: no privilege or package can change
+    /// that, so even [`NO_SKIP_ENV`] leaves it a skip.
+    kernel: bool,
+}
 
 /// Ends the calling test of a [`main!`](crate::main) binary as skipped, with the reason: it is
 /// reported `ignored (skipped: REASON)`, never `ok` (a failure with [`NO_SKIP_ENV`] set). For a
 /// test that finds, once running, that this machine cannot do what it checks (no unprivileged
 /// user namespaces, say). Unwinds without the panic message.
 pub fn skip(reason: impl Into<String>) -> ! {
-    resume_unwind(Box::new(Skipped(reason.into())))
+    resume_unwind(Box::new(Skipped {
+        reason: reason.into(),
+        kernel: false,
+    }))
+}
+
+/// Ends the calling test as skipped because this kernel was built without what it checks (the
+/// `netem` qdisc, say), after the test asked the kernel itself. Reported `ignored (skipped:
+/// REASON)`, even with [`NO_SKIP_ENV`] set: CI's machines are of this kind, and neither root nor
+/// a package can add a kernel option.
+pub fn kernel_lacks(reason: impl Into<String>) -> ! {
+    resume_unwind(Box::new(Skipped {
+        reason: reason.into(),
+        kernel: true,
+    }))
 }
 
 /// What the tests of a [`main!`](crate::main) binary can do here, decided once before any runs.
@@ -252,12 +271,12 @@ pub fn run_tests(tests: &[Test]) -> ExitCode {
                 Readiness::Ready => match catch_unwind(run) {
                     Ok(()) => Ok(libtest_mimic::Completion::Completed),
                     Err(payload) => match payload.downcast::<Skipped>() {
-                        Ok(skip) if std::env::var_os(NO_SKIP_ENV).is_some() => {
-                            Err(format!("skipped: {} ({NO_SKIP_ENV} is set)", skip.0).into())
+                        Ok(skip) if !skip.kernel && std::env::var_os(NO_SKIP_ENV).is_some() => {
+                            Err(format!("skipped: {} ({NO_SKIP_ENV} is set)", skip.reason).into())
                         }
                         Ok(skip) => Ok(libtest_mimic::Completion::ignored_with(format!(
                             "skipped: {}",
-                            skip.0
+                            skip.reason
                         ))),
                         Err(panic) => resume_unwind(panic),
                     },

@@ -85,11 +85,14 @@ fn sleepers_are_killed_on_drop() {
     }
 }
 
-/// A test that ends with `skip` is reported ignored with its reason (checked by the sandbox test
+/// A test that ends with `skip` (or `kernel_lacks`, with `NETNEST_TESTKIT_SKIP_DEMO=kernel`) is
+/// reported ignored with its reason (checked by the sandbox test
 /// `non_root_tests_are_skipped_or_failed_never_ok`, which runs this binary as root too).
 fn skip_is_reported_with_its_reason() {
-    if std::env::var_os("NETNEST_TESTKIT_SKIP_DEMO").is_some() {
-        netnest_testkit::skip("demonstration of a skip");
+    match std::env::var("NETNEST_TESTKIT_SKIP_DEMO").as_deref() {
+        Ok("kernel") => netnest_testkit::kernel_lacks("demonstration of a missing kernel option"),
+        Ok(_) => netnest_testkit::skip("demonstration of a skip"),
+        Err(_) => {}
     }
 }
 

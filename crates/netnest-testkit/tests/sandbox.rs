@@ -296,4 +296,19 @@ fn non_root_tests_are_skipped_or_failed_never_ok() {
             "{stdout}"
         );
     }
+    // A kernel without the feature is a skip even with NETNEST_TEST_NO_SKIP: no privilege or
+    // package can add a kernel option, and CI's machines are of this kind.
+    let out = std::process::Command::new(&privileged)
+        .args(["--exact", "skip_is_reported_with_its_reason"])
+        .env("NETNEST_TESTKIT_SKIP_DEMO", "kernel")
+        .env(netnest_testkit::NO_SKIP_ENV, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && stdout.contains("ignored (skipped: demonstration of a missing kernel option)")
+            && stdout.contains("0 passed; 0 failed; 1 ignored"),
+        "{stdout}"
+    );
 }

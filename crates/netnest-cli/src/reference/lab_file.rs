@@ -21,6 +21,12 @@ pub const KEYS: &[Key] = &[
     ("node", "lo", "true (the default) brings lo up."),
     (
         "node",
+        "addresses",
+        "ADDRESS/LEN on the node's lo (a router's own addresses; no dummy interface needed), \
+         added with the interfaces' addresses; lo must stay up.",
+    ),
+    (
+        "node",
         "sysctls",
         "Keys under net. (a namespace's own sysctls), values strings, integers or booleans \
          (true is 1), written under /proc/sys/net inside the node: the net.ipv4.conf.default.* \
@@ -34,6 +40,13 @@ pub const KEYS: &[Key] = &[
         "An array of { to, via, dev, metric }: to is \"default\" or a network (10.9.0.0/16, host \
          bits zero); at least one of via (a gateway on one of the node's subnets, or link-local \
          with dev) and dev (an interface of the node). As ip route add: table main, proto boot.",
+    ),
+    (
+        "node",
+        "nexthops",
+        "In a route, for ECMP: instead of via and dev, an array of next hops { via, dev, weight }, each checked \
+         as a route of its own, all of one family; weight 1 to 256 (default 1). One route with \
+         RTA_MULTIPATH, as ip route add TO nexthop via GW weight W nexthop ...",
     ),
     (
         "node",
@@ -66,6 +79,16 @@ pub const KEYS: &[Key] = &[
     ),
     (
         "end",
+        "impair",
+        "On an end or on a link (in [[links]], beside a and b): { rate = \"10mbit\", delay = \"20ms\", jitter = \"5ms\", loss = \"1%\", duplicate, \
+         corrupt, reorder }: what the interface's egress does to packets, values as tc writes \
+         them. On a link, both ends; on an end, that end (its keys win over the link's). rate is \
+         a tbf qdisc, the others netem (jitter and reorder need a delay); set by lab up once the \
+         links exist. On a kernel without netem (CONFIG_NET_SCH_NETEM not set), a file asking \
+         for any but rate is refused before anything is made.",
+    ),
+    (
+        "end",
         "node",
         "Required. A node, or \"host\": the namespace netnest lab up runs in.",
     ),
@@ -91,6 +114,13 @@ pub const KEYS: &[Key] = &[
         "end",
         "short form",
         "a = \"h1\" or a = \"h1:eth3\" for an end without addresses or bridge.",
+    ),
+    (
+        "top",
+        "expect",
+        "An array [[expect]] of what netnest lab test checks: from (a node), to (a node, probed \
+         on each address family both have, or an address), reach (true, the default, or \
+         false), port (1 to 65535: a TCP connection instead of an ICMP echo).",
     ),
 ];
 

@@ -35,6 +35,7 @@ pub(crate) enum Step {
     AddBridgeAddress(Place, usize, usize),
     AddRoute(usize, usize),
     Impair(usize, bool),
+    AddLoAddress(usize, usize),
 }
 
 /// A [`Step`] with its topology, for display.
@@ -93,6 +94,10 @@ impl fmt::Display for StepText<'_> {
                     t.place_name(p),
                     br.name
                 )
+            }
+            Step::AddLoAddress(n, a) => {
+                let node = &t.nodes[n];
+                write!(f, "add address {} to {}:lo", node.addresses[a], node.name)
             }
             Step::Impair(l, b) => {
                 let e = end(l, b);
@@ -323,9 +328,17 @@ impl<'t> Plan<'t> {
             }
         }
         if let Place::Node(n) = place {
+            for (a, prefix) in t.nodes[n].addresses.iter().enumerate() {
+                batch.push((requests::add_address(1, prefix), Step::AddLoAddress(n, a)));
+            }
             for (r, route) in t.nodes[n].routes.iter().enumerate() {
                 let oif = route.dev.as_deref().map(|d| self.index(n, d));
-                batch.push((requests::add_route(route, oif), Step::AddRoute(n, r)));
+                let hops: Vec<Option<u32>> = route
+                    .nexthops
+                    .iter()
+                    .map(|h| h.dev.as_deref().map(|d| self.index(n, d)))
+                    .collect();
+                batch.push((requests::add_route(route, oif, &hops), Step::AddRoute(n, r)));
             }
         }
         // Last, once the interfaces are up: the impairments (a qdisc on each end's egress).

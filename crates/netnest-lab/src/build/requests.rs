@@ -18,7 +18,7 @@ use netnest::netlink::route_messages::link::{
     InfoData, InfoKind, InfoVeth, LinkAttribute, LinkFlags, LinkInfo, LinkMessage,
 };
 use netnest::netlink::route_messages::route::{
-    RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+    RouteAttribute, RouteHeader, RouteMessage, RouteNextHop, RouteProtocol, RouteScope, RouteType,
 };
 use netnest::netlink::route_messages::{AddressFamily, RouteNetlinkMessage};
 
@@ -162,7 +162,10 @@ pub(crate) fn add_address(index: u32, prefix: &IpPrefix) -> Request {
 
 /// `ip route add TO [via GW] [dev DEV] [metric N]`, as `ip route` makes it: `proto boot`, table
 /// main, scope link for a route out of a device without a gateway.
-pub(crate) fn add_route(route: &Route, oif: Option<u32>) -> Request {
+///
+/// A route with next hops carries them in `RTA_MULTIPATH` (`nexthop via GW dev DEV weight W`
+/// each), `hops` being their output interfaces' indexes.
+pub(crate) fn add_route(route: &Route, oif: Option<u32>, hops: &[Option<u32>]) -> Request {
     let mut m = RouteMessage::default();
     let h = &mut m.header;
     h.address_family = family(&route.to.addr);
@@ -187,6 +190,24 @@ pub(crate) fn add_route(route: &Route, oif: Option<u32>) -> Request {
     }
     if let Some(metric) = route.metric {
         m.attributes.push(RouteAttribute::Priority(metric));
+    }
+    if !route.nexthops.is_empty() {
+        let next_hops = route
+            .nexthops
+            .iter()
+            .zip(hops)
+            .map(|(h, oif)| {
+                let mut hop = RouteNextHop::default();
+                // The kernel's weight is `rtnh_hops + 1`.
+                hop.hops = (h.weight - 1) as u8;
+                hop.interface_index = oif.unwrap_or(0);
+                if let Some(via) = h.via {
+                    hop.attributes.push(RouteAttribute::Gateway(via.into()));
+                }
+                hop
+            })
+            .collect();
+        m.attributes.push(RouteAttribute::MultiPath(next_hops));
     }
     (RouteNetlinkMessage::NewRoute(m), CREATE)
 }

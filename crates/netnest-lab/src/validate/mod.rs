@@ -126,6 +126,7 @@ fn nodes(c: &mut Checker, raw: &RawLab, lab: &str) -> Vec<Node> {
             name: name.clone(),
             namespace: format!("{lab}-{name}"),
             lo_up: true,
+            addresses: Vec::new(),
             sysctls: Vec::new(),
             bridges: Vec::new(),
             routes: Vec::new(),

@@ -17,6 +17,22 @@ pub(super) fn settings(c: &mut Checker, raw: &RawLab, nodes: &mut [Node], links:
         if let Some(lo) = &raw_node.lo {
             nodes[i].lo_up = *lo.get_ref();
         }
+        for (j, a) in raw_node.addresses.iter().enumerate() {
+            let path = format!("nodes.{name}.addresses[{j}]");
+            if let Some(p) = c.prefix(a, &path) {
+                if !nodes[i].lo_up {
+                    c.err(
+                        a.span(),
+                        &path,
+                        "addresses on lo need lo up (lo = false here)",
+                    );
+                } else if nodes[i].addresses.contains(&p) {
+                    c.err(a.span(), &path, format!("{p} is given twice"));
+                } else {
+                    nodes[i].addresses.push(p);
+                }
+            }
+        }
         let mut keys = HashSet::new();
         for s in &raw_node.sysctls.0 {
             let path = format!("nodes.{name}.sysctls.\"{}\"", s.key.get_ref());

@@ -23,6 +23,9 @@ pub(super) fn check_route(
     node: &str,
     ifaces: &Ifaces,
 ) -> Option<Route> {
+    if !r.nexthops.is_empty() {
+        return multipath(c, r, span, path, node, ifaces);
+    }
     let via = gateway(c, r, path)?;
     let to = destination(c, r, via, path)?;
     let via_span = r.via.as_ref().map_or(span.clone(), |v| v.span());
@@ -53,6 +56,85 @@ pub(super) fn check_route(
         via,
         dev,
         metric: r.metric.as_ref().map(|m| *m.get_ref()),
+        nexthops: Vec::new(),
+    })
+}
+
+/// A route with `nexthops`: each checked as a route of its own to the same destination, all
+/// of one family, with a weight of 1 to 256 (default 1).
+fn multipath(
+    c: &mut Checker<'_>,
+    r: &RawRoute,
+    span: Range<usize>,
+    path: &str,
+    node: &str,
+    ifaces: &Ifaces,
+) -> Option<Route> {
+    if let Some(extra) = r.via.as_ref().or(r.dev.as_ref()) {
+        c.err(
+            extra.span(),
+            path,
+            "a route with nexthops gives via and dev in each next hop, not beside them",
+        );
+        return None;
+    }
+    let mut nexthops = Vec::new();
+    let mut to = None;
+    let mut ok = true;
+    for (k, h) in r.nexthops.iter().enumerate() {
+        let hop = h.get_ref();
+        let hpath = format!("{path}.nexthops[{k}]");
+        let single = RawRoute {
+            to: r.to.clone(),
+            via: hop.via.clone(),
+            dev: hop.dev.clone(),
+            metric: None,
+            nexthops: Vec::new(),
+        };
+        let weight = match &hop.weight {
+            None => 1,
+            Some(w) => match u16::try_from(*w.get_ref()) {
+                Ok(w) if (1..=256).contains(&w) => w,
+                _ => {
+                    c.err(
+                        w.span(),
+                        format!("{hpath}.weight"),
+                        format!("weight {} is out of range (1 to 256)", w.get_ref()),
+                    );
+                    ok = false;
+                    continue;
+                }
+            },
+        };
+        let Some(route) = check_route(c, &single, h.span(), &hpath, node, ifaces) else {
+            ok = false;
+            continue;
+        };
+        match to {
+            None => to = Some(route.to),
+            Some(first) if first.is_ipv4() != route.to.is_ipv4() => {
+                c.err(
+                    h.span(),
+                    &hpath,
+                    "the next hops of a route must all be of one family",
+                );
+                ok = false;
+            }
+            Some(_) => {}
+        }
+        nexthops.push(crate::topology::Nexthop {
+            via: route.via,
+            dev: route.dev,
+            weight,
+        });
+    }
+    let _ = span;
+    Some(Route {
+        to: to.filter(|_| ok)?,
+        via: None,
+        dev: None,
+        metric: r.metric.as_ref().map(|m| *m.get_ref()),
+        nexthops,
     })
 }
 
