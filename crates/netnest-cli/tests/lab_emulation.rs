@@ -138,3 +138,51 @@ fn test_checks_the_files_expectations() {
     );
     assert!(rest[8].contains("nolab"), "{out}");
 }
+
+/// `lab up` of a file asking for netem on a kernel without it: refused with the file's line and
+/// column, the qdisc and the kernel option named, and nothing made. `rate` alone comes up.
+#[test]
+fn up_refuses_netem_from_the_file_where_the_kernel_has_none() {
+    if netnest::netlink::netem_available().unwrap_or(true) {
+        eprintln!("skipped: this kernel has netem (the lab tests apply it)");
+        return;
+    }
+    let (out, err, code) = sandbox(
+        r#"
+        printf 'name = "nm"\n[nodes.h1]\n[nodes.h2]\n[[links]]\na = "h1"\nb = "h2"\nimpair = { rate = "1mbit", loss = "1%%" }\n' > /run/nm.toml
+        $NN lab up /run/nm.toml 2>&1; echo "up rc=$?"
+        ip netns list | wc -l
+        ls /run/netnest* 2>/dev/null | wc -l
+        sed -i 's/, loss = "1%"//' /run/nm.toml
+        $NN lab up /run/nm.toml; echo "rate up rc=$?"
+        ip netns exec nm-h2 tc qdisc show dev eth0 | grep -o 'tbf 1: root'
+        $NN lab down nm; echo "down rc=$?"
+        "#,
+    );
+    assert_eq!(err, "", "{out}");
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("/run/nm.toml:7:28: "), "{out}");
+    assert!(
+        lines[0].contains("loss needs the kernel's netem qdisc")
+            && lines[0].contains("CONFIG_NET_SCH_NETEM"),
+        "{out}"
+    );
+    let rest: Vec<&str> = lines
+        .iter()
+        .skip_while(|l| !l.starts_with("up rc="))
+        .copied()
+        .collect();
+    assert_eq!(
+        rest,
+        [
+            "up rc=1",
+            "0",
+            "0",
+            "rate up rc=0",
+            "tbf 1: root",
+            "down rc=0"
+        ],
+        "{out}"
+    );
+}
