@@ -23,9 +23,14 @@ pub fn remove(py: Python<'_>, path: PathBuf) -> PyResult<()> {
 }
 
 /// Names the namespace of process `pid` (`ip netns attach`); nothing is left if it fails.
+///
+/// A pid that no process can have (negative, or beyond `u32`) fails with `OSError` `ENOENT` like
+/// any missing process, not `OverflowError`: it is given to the library as `u32::MAX`, beyond any
+/// `pid_max`.
 #[pyfunction]
-pub fn attach(py: Python<'_>, path: PathBuf, pid: i32) -> PyResult<()> {
+pub fn attach(py: Python<'_>, path: PathBuf, pid: i64) -> PyResult<()> {
     let (registry, name) = locate(&path)?;
+    let pid = u32::try_from(pid).unwrap_or(u32::MAX);
     py.allow_threads(|| registry.attach(&name, pid))
         .map_err(os_error)
 }
@@ -104,6 +109,7 @@ pub fn socket_here(
 /// bound over `/etc`; a process started by `f` inherits it.
 #[pyfunction]
 #[pyo3(signature = (ns, f, exec_name = None))]
+#[allow(unsafe_code)] // `ExecEnv::apply` on the thread of `netnest::run`: see the SAFETY note.
 pub fn run_in(
     py: Python<'_>,
     ns: &NetNS,
@@ -121,7 +127,10 @@ pub fn run_in(
             let env = ExecEnv::with_ns(env, &name, Path::new(NETNS_ETC_DIR));
             py.allow_threads(|| {
                 netnest::run(&ns, || {
-                    env.apply(&mut |_, _| {}).map_err(|(step, e)| {
+                    // SAFETY: this is the short-lived thread of `netnest::run`, made for this call
+                    // and ended when it returns; no other thread of the process is moved, and the
+                    // thread is never reused in the namespaces it enters here.
+                    unsafe { env.apply(&mut |_, _| {}) }.map_err(|(step, e)| {
                         let errno = e.raw_os_error();
                         let text = std::io::Error::from_raw_os_error(errno).to_string();
                         Python::with_gil(|_| {

@@ -213,7 +213,7 @@ fn attach_names_a_process_namespace() {
     let sleeper = Sleeper::start(&ns);
     assert_eq!(NetNs::from_pid(sleeper.pid()).unwrap(), ns);
     let (a, b) = (name("att-a"), name("att-b"));
-    reg.attach(&a, sleeper.pid() as i32).unwrap();
+    reg.attach(&a, sleeper.pid()).unwrap();
     reg.attach_ns(&b, &ns).unwrap();
     assert_eq!(reg.open(&a).unwrap(), ns);
     assert_eq!(reg.open(&b).unwrap(), ns);
@@ -230,9 +230,10 @@ fn attach_names_a_process_namespace() {
 fn attach_to_missing_pid_leaves_nothing() {
     let reg = own_registry();
     let n = name("att-bad");
-    let e = reg.attach(&n, -1).unwrap_err();
+    // Beyond any pid_max (at most 2^22): no such process, ever.
+    let e = reg.attach(&n, u32::MAX).unwrap_err();
     assert_eq!(e.op(), Op::Bind);
-    assert_eq!(e.path(), Some(Path::new("/proc/-1/ns/net")));
+    assert_eq!(e.path(), Some(Path::new("/proc/4294967295/ns/net")));
     assert_eq!(*e.kind(), ErrorKind::NotFound);
     assert!(
         reg.list().unwrap().is_empty(),

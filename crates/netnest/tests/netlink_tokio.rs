@@ -98,3 +98,68 @@ fn needs_a_runtime() {
     let ns = NetNs::new().unwrap();
     assert!(netnest::netlink::tokio::handle(&ns).is_err());
 }
+
+/// A connection subscribed to link events at construction: a bridge made in its namespace is
+/// announced on the receiver; one made in another namespace is not.
+#[test]
+fn link_events_without_a_bind_step() {
+    use futures_util::StreamExt;
+    use netlink_packet_core::NetlinkPayload;
+    use netlink_packet_route::RouteNetlinkMessage;
+    use netnest::netlink::Group;
+
+    let ns = NetNs::new().unwrap();
+    let other = NetNs::new().unwrap();
+    let host = here();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let announced = runtime.block_on(async {
+        let (connection, handle, mut messages) =
+            netnest::netlink::tokio::connection_with_groups(&ns, &[Group::Link]).unwrap();
+        tokio::spawn(connection);
+        IpRoute::in_netns(&other)
+            .unwrap()
+            .link_add_bridge("br-other")
+            .unwrap();
+        IpRoute::in_netns(&ns)
+            .unwrap()
+            .link_add_bridge("br-event")
+            .unwrap();
+        let mut announced = Vec::new();
+        let wait = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Some((message, _from)) = messages.next().await {
+                let NetlinkPayload::InnerMessage(RouteNetlinkMessage::NewLink(link)) =
+                    message.payload
+                else {
+                    continue;
+                };
+                for attr in link.attributes {
+                    if let LinkAttribute::IfName(name) = attr {
+                        announced.push(name);
+                    }
+                }
+                if announced.iter().any(|n| n == "br-event") {
+                    break;
+                }
+            }
+        });
+        wait.await.expect("no RTM_NEWLINK for br-event within 10 s");
+        // The handle still serves requests on the same connection.
+        let mut links = handle
+            .link()
+            .get()
+            .match_name("br-event".to_owned())
+            .execute();
+        assert!(links.try_next().await.unwrap().is_some());
+        announced
+    });
+    assert!(announced.iter().any(|n| n == "br-event"), "{announced:?}");
+    assert!(
+        !announced.iter().any(|n| n == "br-other"),
+        "an event of another namespace arrived: {announced:?}"
+    );
+    assert_eq!(here(), host);
+}

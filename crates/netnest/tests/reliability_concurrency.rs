@@ -29,7 +29,7 @@ const NAMES: usize = 6;
 /// One thread's share: random operations on a small pool of names, the first one an add.
 fn random_ops(reg: &Registry, names: &[Name], rng: &mut Rng, ops: usize) -> Tally {
     let mut t = Tally::default();
-    let pid = std::process::id() as i32;
+    let pid = std::process::id();
     for i in 0..ops {
         let n = &names[rng.below(names.len())];
         let pick = if i == 0 { 0 } else { rng.below(12) };

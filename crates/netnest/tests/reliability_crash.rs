@@ -34,7 +34,7 @@ fn worker_loop(reg: &Registry, rng: &mut Rng, out: &mut std::fs::File) -> ! {
         .map(|i| Name::new(format!("k{i}")).unwrap())
         .collect();
     let spare = NetNs::new().expect("a spare namespace");
-    let pid = std::process::id() as i32;
+    let pid = std::process::id();
     loop {
         let n = &names[rng.below(NAMES)];
         let (verb, r) = match rng.below(10) {

@@ -276,7 +276,7 @@ fn planted_symlinks_never_lead_outside() {
         )
     };
     let before = snapshot();
-    let pid = std::process::id() as i32;
+    let pid = std::process::id();
     for (l, to) in links {
         let n = Name::new(*l).unwrap();
         // add, attach, attach_ns: EEXIST at CreateFile, nothing touched.

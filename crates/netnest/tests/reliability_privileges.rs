@@ -127,7 +127,7 @@ fn unprivileged_user_reads_and_is_refused_changes() {
 
     let worker = fork_worker(|out| {
         become_nobody();
-        let pid = std::process::id() as i32;
+        let pid = std::process::id();
         // Reading.
         let here = NetNs::current().unwrap();
         assert_eq!(here, sandbox);

@@ -76,7 +76,7 @@ fn missing_run_dir() {
     let deep = Registry::new(f.tmp.path().join("no/such/parent/netns"));
     assert_eq!(err(deep.add(&n("x"))), (Op::CreateRunDir, libc::ENOENT));
     assert_eq!(
-        err(deep.attach(&n("x"), std::process::id() as i32)),
+        err(deep.attach(&n("x"), std::process::id())),
         (Op::CreateRunDir, libc::ENOENT)
     );
     assert!(!f.tmp.path().join("no").exists());
@@ -89,7 +89,7 @@ fn run_dir_is_a_regular_file() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let before = (std::fs::metadata(&path).unwrap(), facts());
     let reg = Registry::new(&path);
-    let pid = std::process::id() as i32;
+    let pid = std::process::id();
     let other = NetNs::new().unwrap();
     assert_eq!(err(reg.add(&n("x"))), (Op::OpenRunDir, libc::ENOTDIR));
     assert_eq!(
@@ -202,7 +202,7 @@ fn run_dir_on_a_read_only_filesystem() {
     let reg = Registry::new(ro.join("netns"));
     assert_eq!(err(reg.add(&n("x"))), (Op::CreateRunDir, libc::EROFS));
     assert_eq!(
-        err(reg.attach(&n("x"), std::process::id() as i32)),
+        err(reg.attach(&n("x"), std::process::id())),
         (Op::CreateRunDir, libc::EROFS)
     );
     assert!(!reg.dir().exists());
@@ -318,7 +318,7 @@ fn run_dir_on_a_full_filesystem() {
     std::fs::remove_file(&fillers[0]).unwrap();
     assert_eq!(err(reg.add(&n("x"))), (Op::CreateFile, libc::ENOSPC));
     assert_eq!(
-        err(reg.attach(&n("x"), std::process::id() as i32)),
+        err(reg.attach(&n("x"), std::process::id())),
         (Op::CreateFile, libc::ENOSPC)
     );
     let state = run_dir_state(&reg);

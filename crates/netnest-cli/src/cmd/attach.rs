@@ -18,6 +18,11 @@ use crate::messages::{self, Source};
 
 /// Binds `/proc/PID/ns/net` on `/run/netns/NAME`. The PID is read as `ip` reads it (C's `strtol`
 /// in base 0, not 0); a negative PID passes and fails at the bind, as in `ip`.
+///
+/// The library takes a pid as `u32`. `ip` binds `/proc/-N/ns/net` for a negative PID, which fails
+/// with `ENOENT` after the run directory is prepared and the file made; the library is given
+/// `u32::MAX` instead, a pid beyond any `pid_max` (at most 2^22), which fails the same way at the
+/// same step. The message still shows the PID as typed.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let [name, pid, ..] = args else {
         messages::say("No netns name and PID specified");
@@ -30,10 +35,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         messages::invalid_pid(pid.as_bytes());
         return Status::FAILED;
     };
+    let no_process = u32::MAX;
+    let process = u32::try_from(pid).unwrap_or(no_process);
     let attached = match Name::new(name) {
-        Ok(name) => ctx.registry.attach(&name, pid),
+        Ok(name) => ctx.registry.attach(&name, process),
         // Only with -all, which skips the name check.
-        Err(_) => ctx.registry.unchecked().attach(name, pid),
+        Err(_) => ctx.registry.unchecked().attach(name, process),
     };
     match attached {
         Ok(()) => Status::Ok,

@@ -14,6 +14,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use rustix::net::{AddressFamily, SocketType};
 
 use crate::error::{Error, Op, Result};
+use crate::netlink::Group;
 use crate::netns::NetNs;
 
 /// The connection future: it drives the socket, and must be spawned (or polled) for the handle
@@ -47,10 +48,53 @@ fn no_runtime() -> Error {
 /// # Ok(()) }
 /// ```
 pub fn connection(ns: &NetNs) -> Result<(Connection, rtnetlink::Handle, Messages)> {
+    connection_with_groups(ns, &[])
+}
+
+/// [`connection`], its socket bound and subscribed to the multicast `groups` (links, addresses,
+/// routes: the same [`Group`]s as the blocking [`Events`](crate::netlink::Events)) before it is
+/// handed to rtnetlink. The kernel's notifications of changes in `ns` then arrive on the
+/// returned [`Messages`] receiver, while the handle keeps serving requests. Nothing is left to
+/// bind by hand.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures_util::StreamExt;
+/// use netnest::netlink::Group;
+/// let ns = netnest::NetNs::new()?;
+/// let (connection, handle, mut messages) =
+///     netnest::netlink::tokio::connection_with_groups(&ns, &[Group::Link])?;
+/// tokio::spawn(connection);
+/// handle.link().add(rtnetlink::LinkBridge::new("br0").build()).execute().await?;
+/// let (message, _from) = messages.next().await.expect("the connection is running");
+/// println!("{message:?}");
+/// # Ok(()) }
+/// ```
+#[doc(alias = "bind")]
+pub fn connection_with_groups(
+    ns: &NetNs,
+    groups: &[Group],
+) -> Result<(Connection, rtnetlink::Handle, Messages)> {
     ::tokio::runtime::Handle::try_current().map_err(|_| no_runtime())?;
     let fd = crate::socket(ns, AddressFamily::NETLINK, SocketType::RAW, None)?;
+    let any = rustix::net::netlink::SocketAddrNetlink::new(0, 0);
+    rustix::net::bind(&fd, &any).map_err(|e| Error::errno(Op::Netlink, e))?;
+    for group in groups {
+        let number = libc_int(group.number());
+        super::sys::set_netlink_option(
+            std::os::fd::AsFd::as_fd(&fd),
+            super::sys::NETLINK_ADD_MEMBERSHIP,
+            number,
+        )
+        .map_err(|e| Error::new(Op::Netlink, None, e))?;
+    }
     let socket = super::sys::tokio_socket(fd);
     Ok(rtnetlink::from_socket(socket))
+}
+
+/// A group number as `setsockopt` takes it (they are all below 64).
+fn libc_int(group: u32) -> i32 {
+    i32::try_from(group).unwrap_or(i32::MAX)
 }
 
 /// An [`rtnetlink::Handle`] for `ns`, its connection spawned on the current tokio runtime (the

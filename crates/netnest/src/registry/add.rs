@@ -65,8 +65,9 @@ impl Registry {
     ///
     /// Equivalent to `ip netns attach NAME PID`. Fails with [`Op::Bind`] (its path is
     /// `/proc/PID/ns/net`) if the process does not exist or its namespace cannot be bound; the
-    /// file is then removed.
-    pub fn attach(&self, name: &Name, pid: i32) -> Result<()> {
+    /// file is then removed. A pid is a `u32` throughout the library, as [`NetNs::from_pid`] and
+    /// [`std::process::Child::id`] have it.
+    pub fn attach(&self, name: &Name, pid: u32) -> Result<()> {
         let source = format!("/proc/{pid}/ns/net");
         self.bind_at(&self.path(name), Path::new(&source))
     }

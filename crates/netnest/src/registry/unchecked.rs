@@ -52,7 +52,7 @@ impl Unchecked<'_> {
     }
 
     /// [`Registry::attach`] at `DIR/WORD`.
-    pub fn attach(&self, word: &OsStr, pid: i32) -> Result<()> {
+    pub fn attach(&self, word: &OsStr, pid: u32) -> Result<()> {
         let source = format!("/proc/{pid}/ns/net");
         self.registry.bind_at(&self.path(word), Path::new(&source))
     }
