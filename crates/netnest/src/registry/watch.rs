@@ -46,9 +46,6 @@ pub struct Watch {
     parent_watch: Option<i32>,
     /// The names in the directory, as far as the events told.
     known: BTreeSet<OsString>,
-    /// After an overflow, until the queue is drained: events the rescan already reflected are
-    /// dropped.
-    resync: bool,
     ready: VecDeque<Change>,
     buf: Vec<u8>,
 }
@@ -87,7 +84,6 @@ impl Registry {
             dir_watch: Some(dir_watch),
             parent_watch: None,
             known,
-            resync: false,
             ready: VecDeque::new(),
             buf: vec![0; 64 * 1024],
         })
@@ -123,10 +119,6 @@ struct Event<'a> {
 impl Watch {
     /// Reads one batch of events (waiting for one if none is queued) into `ready`.
     fn read(&mut self) -> Result<()> {
-        // An empty queue means that whatever happened before a rescan has been seen.
-        if self.resync && rustix::io::ioctl_fionread(&self.inotify).is_ok_and(|n| n == 0) {
-            self.resync = false;
-        }
         let n = loop {
             match rustix::io::read(&self.inotify, &mut self.buf[..]) {
                 Ok(n) => break n,
@@ -159,18 +151,17 @@ impl Watch {
         if event.mask.contains(ReadFlags::QUEUE_OVERFLOW) {
             self.ready.push_back(Change::Overflow);
             self.rescan()?;
-            self.resync = true;
             return Ok(());
         }
         if Some(event.wd) == self.dir_watch {
             let name = OsStr::from_bytes(event.name);
-            // While resynchronizing, a change the rescan already reported is not reported again.
-            if event.mask.contains(ReadFlags::CREATE)
-                && (self.known.insert(name.to_owned()) || !self.resync)
-            {
+            // A change that a rescan already reported is not reported again. The kernel queues
+            // a creation's event only after the new name is visible to readdir, so a rescan can
+            // see a name before its event arrives, however empty the queue looked.
+            if event.mask.contains(ReadFlags::CREATE) && self.known.insert(name.to_owned()) {
                 self.ready.push_back(Change::Added(name.to_owned()));
             }
-            if event.mask.contains(ReadFlags::DELETE) && (self.known.remove(name) || !self.resync) {
+            if event.mask.contains(ReadFlags::DELETE) && self.known.remove(name) {
                 self.ready.push_back(Change::Removed(name.to_owned()));
             }
             if event.mask.contains(ReadFlags::IGNORED) {
