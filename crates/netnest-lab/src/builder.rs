@@ -3,7 +3,8 @@
 
 use crate::error::{LabError, SpecError};
 use crate::file::{
-    unspanned, RawBridge, RawEnd, RawHost, RawLab, RawLink, RawNode, RawRoute, Sysctl, SysctlValue,
+    unspanned, ImpairText, RawBridge, RawEnd, RawHost, RawLab, RawLink, RawNexthop, RawNode,
+    RawRoute, Sysctl, SysctlValue,
 };
 use crate::lab::Lab;
 use crate::topology::Topology;
@@ -145,6 +146,34 @@ impl NodeBuilder<'_> {
         self
     }
 
+    /// An address on the node's `lo` (`addresses = [...]`).
+    pub fn lo_address(self, address: &str) -> Self {
+        self.node.addresses.push(unspanned(address.to_owned()));
+        self
+    }
+
+    /// An ECMP route (`nexthops = [{ via, weight }, …]`): `hops` are `(GATEWAY, WEIGHT)`.
+    pub fn route_multipath(self, to: &str, hops: &[(&str, u16)]) -> Self {
+        let nexthops = hops
+            .iter()
+            .map(|(via, weight)| {
+                unspanned(RawNexthop {
+                    via: Some(unspanned((*via).to_owned())),
+                    dev: None,
+                    weight: Some(unspanned(i64::from(*weight))),
+                })
+            })
+            .collect();
+        self.node.routes.push(unspanned(RawRoute {
+            to: unspanned(to.to_owned()),
+            via: None,
+            dev: None,
+            metric: None,
+            nexthops,
+        }));
+        self
+    }
+
     /// Leaves `lo` down (`lo = false`).
     pub fn lo_down(self) -> Self {
         self.node.lo = Some(unspanned(false));
@@ -223,6 +252,22 @@ impl LinkBuilder<'_> {
     /// The MTU of both ends.
     pub fn mtu(self, mtu: u32) -> Self {
         self.link.mtu = Some(unspanned(mtu));
+        self
+    }
+
+    /// An impairment of both ends (`impair = { KEY = VALUE, … }`): `pairs` are
+    /// `("rate", "10mbit")`, `("delay", "20ms")`…, checked when the topology is built.
+    pub fn impair(self, pairs: &[(&str, &str)]) -> Self {
+        let table = self
+            .link
+            .impair
+            .get_or_insert_with(|| unspanned(Default::default()));
+        for (key, value) in pairs {
+            table.get_mut().0.push((
+                unspanned((*key).to_owned()),
+                unspanned(ImpairText((*value).to_owned())),
+            ));
+        }
         self
     }
 }

@@ -525,3 +525,37 @@ fn files_that_are_not_topologies() {
         "{e}"
     );
 }
+
+#[test]
+fn the_builder_says_what_the_file_says() {
+    let mut b = netnest_lab::Builder::new("bt");
+    b.node("h1")
+        .route_multipath("10.9.0.0/16", &[("10.0.0.2", 3), ("10.0.1.2", 1)]);
+    b.node("r").lo_address("10.255.0.1/32");
+    b.link("h1", "r")
+        .addresses(["10.0.0.1/24"], ["10.0.0.2/24"])
+        .impair(&[("rate", "10mbit")]);
+    b.link("h1", "r")
+        .addresses(["10.0.1.1/24"], ["10.0.1.2/24"]);
+    let built = b.build().unwrap();
+    let text = r#"
+        name = "bt"
+        [nodes.h1]
+        routes = [{ to = "10.9.0.0/16", nexthops = [{ via = "10.0.0.2", weight = 3 }, { via = "10.0.1.2" }] }]
+        [nodes.r]
+        addresses = ["10.255.0.1/32"]
+        [[links]]
+        a = { node = "h1", addresses = ["10.0.0.1/24"] }
+        b = { node = "r", addresses = ["10.0.0.2/24"] }
+        impair = { rate = "10mbit" }
+        [[links]]
+        a = { node = "h1", addresses = ["10.0.1.1/24"] }
+        b = { node = "r", addresses = ["10.0.1.2/24"] }
+    "#;
+    assert_eq!(parse(text).unwrap(), built);
+    let mut bad = netnest_lab::Builder::new("bt");
+    bad.nodes(["a", "b"]);
+    bad.link("a", "b").impair(&[("rate", "fast")]);
+    let e = bad.build().unwrap_err();
+    assert!(e.to_string().contains("invalid rate \"fast\""), "{e}");
+}
