@@ -683,7 +683,34 @@ fn worker_stays_inside_and_is_joined_on_drop() {
     assert_eq!(opened.unwrap_err().kind(), std::io::ErrorKind::NotFound);
 }
 
+/// One worker shared by several threads: every call gets its own closure's value, from inside
+/// the namespace, whether the calls come back to back or after pauses (the worker asleep).
+fn worker_shared_by_threads_answers_each_call() {
+    let ns = NetNs::new().unwrap();
+    let worker = std::sync::Arc::new(netnest::Worker::new(&ns).unwrap());
+    let threads: Vec<_> = (0..4u64)
+        .map(|t| {
+            let worker = worker.clone();
+            let ns = ns.try_clone().unwrap();
+            std::thread::spawn(move || {
+                for i in 0..2000u64 {
+                    let id = t * 1_000_000 + i;
+                    assert_eq!(worker.run(move || id).unwrap(), id);
+                    if i % 500 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        assert_eq!(worker.try_run(NetNs::current).unwrap(), ns);
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
 netnest_testkit::main!(
+    worker_shared_by_threads_answers_each_call,
     worker_stays_inside_and_is_joined_on_drop,
     enter_guards_dropped_out_of_order_end_where_they_started,
     added_namespace_is_seen_by_ip,
