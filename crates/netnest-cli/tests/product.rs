@@ -254,8 +254,8 @@ fn bash_completes_subcommands_options_names_labs_nodes_and_files() {
         (
             "netnest lab ",
             &[
-                "--help", "down", "exec", "generate", "graph", "help", "link", "pingall", "status",
-                "up",
+                "--help", "down", "exec", "generate", "graph", "help", "link", "logs", "pingall",
+                "status", "test", "up",
             ],
         ),
         ("netnest lab st ", &["trio"]),
