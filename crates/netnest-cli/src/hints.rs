@@ -10,11 +10,13 @@ fn denied(errno: Option<i32>) -> bool {
 }
 
 /// The line after a failure of `what` (`netnest inspect`) with `errno` on namespace `name`: a
-/// stale entry, or a missing capability.
-pub fn namespace(what: &str, name: &[u8], errno: Option<i32>) -> Option<String> {
+/// stale entry that `prune` removes (`leftover`, as the library judged it), or a missing
+/// capability. Any other entry that is not a namespace (a FIFO, a directory…) gets no hint:
+/// `prune` would not remove it.
+pub fn namespace(what: &str, name: &[u8], errno: Option<i32>, leftover: bool) -> Option<String> {
     let name = String::from_utf8_lossy(name);
     match errno {
-        Some(libc::EINVAL) => Some(format!(
+        Some(libc::EINVAL) if leftover => Some(format!(
             "\"{name}\" is a stale entry (its namespace is gone): netnest prune removes it"
         )),
         _ if denied(errno) => Some(format!(

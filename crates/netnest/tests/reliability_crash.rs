@@ -197,6 +197,17 @@ fn prune_removes_only_stale_mount_point_files() {
     plant_stale(tmp.path(), "cover");
     mount_bind(&cover, d.join("covered")).unwrap();
     let before: Vec<OsString> = reg.names().unwrap();
+    // `is_leftover` names exactly what `prune` then removes.
+    let mut leftovers: Vec<OsString> = before
+        .iter()
+        .filter(|n| reg.is_leftover(&Name::new(n.as_os_str()).unwrap()))
+        .cloned()
+        .collect();
+    leftovers.sort();
+    assert_eq!(
+        leftovers,
+        [OsString::from("stale-1"), OsString::from("stale-2")]
+    );
 
     let mut pruned = reg.prune().unwrap();
     pruned.sort();

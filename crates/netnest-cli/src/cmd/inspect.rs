@@ -27,8 +27,9 @@ use crate::output::{Format, Stdout};
 use crate::{hints, messages};
 
 /// What to do next after a failure on `name`.
-fn hint(name: &[u8], errno: Option<i32>) {
-    if let Some(next) = hints::namespace("netnest inspect", name, errno) {
+fn hint(ctx: &Ctx, name: &Name, errno: Option<i32>) {
+    let leftover = ctx.registry.is_leftover(name);
+    if let Some(next) = hints::namespace("netnest inspect", name.as_bytes(), errno, leftover) {
         messages::say(&next);
     }
 }
@@ -47,7 +48,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(ns) => ns,
         Err(e) => {
             messages::cannot_open_named(name.as_bytes(), &e);
-            hint(name.as_bytes(), e.raw_os_error());
+            hint(ctx, &name, e.raw_os_error());
             return Status::FAILED;
         }
     };
@@ -65,7 +66,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(found) => found,
             Err(e) => {
                 messages::netlink_talk(&e);
-                hint(name.as_bytes(), e.raw_os_error());
+                hint(ctx, &name, e.raw_os_error());
                 return Status::Fail(2);
             }
         };

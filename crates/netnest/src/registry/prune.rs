@@ -3,11 +3,12 @@
 
 use std::ffi::OsString;
 
-use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, StatxAttributes, StatxFlags, CWD};
 use rustix::io::Errno;
 
 use super::{EntryState, Registry};
 use crate::error::{Error, Op, Result};
+use crate::Name;
 
 impl Registry {
     /// Removes the stale mount-point files of the run directory; returns their names, in
@@ -61,10 +62,7 @@ impl Registry {
             else {
                 continue; // gone since
             };
-            let bare = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
-                && st.st_mode & 0o7777 == 0
-                && st.st_size == 0;
-            if !bare {
+            if !is_bare(&st) {
                 continue;
             }
             match rustix::fs::unlinkat(&dir, entry.name.as_os_str(), AtFlags::empty()) {
@@ -75,4 +73,37 @@ impl Registry {
         }
         Ok(removed)
     }
+
+    /// Whether `name` is what [`prune`](Registry::prune) removes: an entry that is not a
+    /// namespace and, looked at without following links, an empty regular file with mode 0 (what
+    /// an interrupted `add`, `attach` or `delete` leaves), and not a mount point. A FIFO, socket,
+    /// device, directory or any other file is not; neither is a live namespace, nor a missing
+    /// name.
+    pub fn is_leftover(&self, name: &Name) -> bool {
+        let path = self.dir.join(name);
+        let mount_root = StatxAttributes::MOUNT_ROOT;
+        let plain = rustix::fs::statx(
+            CWD,
+            &path,
+            AtFlags::SYMLINK_NOFOLLOW,
+            StatxFlags::BASIC_STATS,
+        )
+        .is_ok_and(|st| {
+            st.stx_attributes_mask.contains(mount_root) && !st.stx_attributes.contains(mount_root)
+        });
+        plain
+            && rustix::fs::lstat(&path).is_ok_and(|st| is_bare(&st))
+            && self.list().is_ok_and(|entries| {
+                entries
+                    .iter()
+                    .any(|e| e.name == name.as_os_str() && e.state == EntryState::Stale)
+            })
+    }
+}
+
+/// An empty regular file with no permission bits.
+fn is_bare(st: &rustix::fs::Stat) -> bool {
+    FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
+        && st.st_mode & 0o7777 == 0
+        && st.st_size == 0
 }
