@@ -3,35 +3,15 @@
 //! and network namespace with a tmpfs on `/run`, so the labs' namespaces, host interfaces and
 //! records are the sandbox's own. They need root: without it each fails, saying so.
 
-use std::path::Path;
+#[allow(dead_code)] // the helpers this file does not use
+mod common;
 
-use netnest_testkit::Sandbox;
-
-const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
-
-/// Runs the shell `script` in a sandbox (`netnest_testkit::Sandbox`: private mount, network and
-/// pid namespaces, tmpfs on `/run`), with `$NN` the netnest binary and `$EX` the example labs; its
-/// stdout, stderr and exit code. Without root the test fails, saying so. (Always `Some`: the
-/// tests keep their `let … else` shape.)
-fn sandbox(script: &str) -> Option<(String, String, i32)> {
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs");
-    let out = Sandbox::new().env("NN", NETNEST).env("EX", examples).run(&[
-        "/bin/sh".into(),
-        "-c".into(),
-        script.into(),
-    ]);
-    Some((
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.code,
-    ))
-}
+use common::sh;
 
 /// up, status (plain and JSON), exec, a node removed by hand, down twice: texts and exit codes.
 #[test]
 fn up_status_exec_down() {
-    let Some((out, err, code)) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         F=$EX/two-hosts-router.toml
         $NN lab up $F name t1 2>&1; echo "up rc=$?"
         $NN lab status t1 | sed 's/ file .*//' | grep -v '^        '
@@ -50,10 +30,7 @@ fn up_status_exec_down() {
         $NN lab down t1 2>&1; echo "down rc=$?"
         $NN lab down t1 2>&1; echo "down again rc=$?"
         ls -A /run/netns /run/netnest/labs
-        "#,
-    ) else {
-        return;
-    };
+        "#);
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_eq!(
         out,
@@ -79,8 +56,7 @@ fn up_status_exec_down() {
 /// Wrong words, wrong files, `down FILE`, `help`.
 #[test]
 fn errors_files_and_help() {
-    let Some((out, err, code)) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         printf 'name = "badlab"\n[nodes.a]\n[[links]]\na = "a"\nb = "zz"\n' >/run/bad.toml
         $NN lab up /run/bad.toml 2>&1 | head -1 | sed 's/ (.*//'; ls -A /run/netns 2>/dev/null | wc -l
         $NN lab frobnicate 2>&1; echo "rc=$?"
@@ -90,10 +66,7 @@ fn errors_files_and_help() {
         $NN lab up /run/cf.toml && $NN lab down /run/cf.toml 2>&1; echo "down file rc=$?"
         ls -A /run/netns
         $NN lab help; echo "rc=$?"
-        "#,
-    ) else {
-        return;
-    };
+        "#);
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     // `lab help` prints what `lab --help` prints (the reference's text, checked in its tests).
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_netnest"))
@@ -119,17 +92,13 @@ fn errors_files_and_help() {
 /// not on a pipe.
 #[test]
 fn progress_bar_on_a_terminal() {
-    let Some((out, err, code)) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         { echo 'name = "pb"'; i=0; while [ $i -lt 25 ]; do echo "[nodes.n$i]"; i=$((i + 1)); done; } >/run/pb.toml
         script -qec "$NN lab up /run/pb.toml" /dev/null | od -An -c | tr -s ' \n' ' '; echo
         $NN lab down pb
         $NN lab up /run/pb.toml 2>&1 | wc -c
         $NN lab down pb
-        "#,
-    ) else {
-        return;
-    };
+        "#);
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     let mut lines = out.lines();
     let tty = lines.next().unwrap_or_default();
@@ -144,8 +113,7 @@ fn progress_bar_on_a_terminal() {
 /// topologies.
 #[test]
 fn processes_force_unreadable_records_and_hostile_files() {
-    let Some((out, err, code)) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         sed 's/^name = .*/name = "ps"/' $EX/chain.toml >/run/ps.toml
         $NN lab up /run/ps.toml
         $NN lab exec ps h1 sleep 120 & sleep 0.5
@@ -158,10 +126,7 @@ fn processes_force_unreadable_records_and_hostile_files() {
         rm /run/netnest/labs/bad.toml
         $NN lab up /dev/zero 2>&1; echo "zero rc=$?"
         ls -A /run/netns /run/netnest/labs
-        "#,
-    ) else {
-        return;
-    };
+        "#);
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_eq!(
         out,

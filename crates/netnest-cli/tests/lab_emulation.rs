@@ -4,26 +4,14 @@
 //! down fails it (exit 1), a rate is set and cleared, netem is refused before anything changes
 //! on a kernel without it, and the graph comes out as DOT, Mermaid and SVG.
 
-use netnest_testkit::Sandbox;
+#[allow(dead_code)] // the helpers this file does not use
+mod common;
 
-const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
-
-fn sandbox(script: &str) -> (String, String, i32) {
-    let out =
-        Sandbox::new()
-            .env("NN", NETNEST)
-            .run(&["/bin/sh".into(), "-c".into(), script.into()]);
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.code,
-    )
-}
+use common::sh;
 
 #[test]
 fn generate_pingall_link_graph() {
-    let (out, err, code) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         $NN lab generate ring rg 4 > /run/rg.toml; echo "generate rc=$?"
         $NN lab up /run/rg.toml; echo "up rc=$?"
         $NN lab pingall rg | tail -1; echo "pingall rc=$?"
@@ -46,8 +34,7 @@ fn generate_pingall_link_graph() {
         $NN lab generate hexagon x 3 2>&1 | cut -c1-40; echo "shape rc=$?"
         $NN lab down rg; echo "down rc=$?"
         cat /run/netem
-        "#,
-    );
+        "#);
     assert_eq!(err, "", "{out}");
     assert_eq!(code, 0, "{out}");
     let netem = netnest::netlink::netem_available().unwrap_or(false);
@@ -98,7 +85,7 @@ fn test_checks_the_files_expectations() {
         $NN lab down expect; echo "down rc=$?"
         "#
     );
-    let (out, err, code) = sandbox(&script);
+    let (out, err, code) = sh(&script);
     assert_eq!(err, "", "{out}");
     assert_eq!(code, 0, "{out}");
     let mut lines = out.lines();
@@ -147,8 +134,7 @@ fn up_refuses_netem_from_the_file_where_the_kernel_has_none() {
         eprintln!("skipped: this kernel has netem (the lab tests apply it)");
         return;
     }
-    let (out, err, code) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         printf 'name = "nm"\n[nodes.h1]\n[nodes.h2]\n[[links]]\na = "h1"\nb = "h2"\nimpair = { rate = "1mbit", loss = "1%%" }\n' > /run/nm.toml
         $NN lab up /run/nm.toml 2>&1; echo "up rc=$?"
         ip netns list | wc -l
@@ -157,8 +143,7 @@ fn up_refuses_netem_from_the_file_where_the_kernel_has_none() {
         $NN lab up /run/nm.toml; echo "rate up rc=$?"
         ip netns exec nm-h2 tc qdisc show dev eth0 | grep -o 'tbf 1: root'
         $NN lab down nm; echo "down rc=$?"
-        "#,
-    );
+        "#);
     assert_eq!(err, "", "{out}");
     assert_eq!(code, 0, "{out}");
     let lines: Vec<&str> = out.lines().collect();

@@ -4,26 +4,14 @@
 //! their node, their output is in the node's log, `down` stops them and says so, and a command
 //! that cannot start fails `up` with its place in the file and leaves nothing.
 
-use netnest_testkit::Sandbox;
+#[allow(dead_code)] // the helpers this file does not use
+mod common;
 
-const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
-
-fn sandbox(script: &str) -> (String, String, i32) {
-    let out =
-        Sandbox::new()
-            .env("NN", NETNEST)
-            .run(&["/bin/sh".into(), "-c".into(), script.into()]);
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.code,
-    )
-}
+use common::sh;
 
 #[test]
 fn run_logs_down() {
-    let (out, err, code) = sandbox(
-        r#"
+    let (out, err, code) = sh(r#"
         cat > /run/p.toml <<'T'
 name = "p"
 [nodes.a]
@@ -56,8 +44,7 @@ T
         $NN lab up /run/bad.toml 2>&1; echo "bad rc=$?"
         ls /run/netns /run/netnest/labs
         pgrep -c sleep || true
-        "#,
-    );
+        "#);
     assert_eq!(err, "", "{out}");
     assert_eq!(code, 0, "{out}");
     assert_eq!(

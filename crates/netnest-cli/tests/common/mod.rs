@@ -4,7 +4,30 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use netnest_testkit::Scenario;
+use netnest_testkit::{Sandbox, Scenario};
+
+/// This crate's `netnest` binary.
+#[allow(dead_code)] // not every test file runs scripts
+pub const NETNEST: &str = env!("CARGO_BIN_EXE_netnest");
+
+/// Runs the shell `script` in a fresh sandbox (`netnest_testkit::Sandbox`: private mount,
+/// network and pid namespaces, tmpfs on `/run`), with `$NN` the netnest binary and `$EX` the
+/// example labs; its stdout, stderr and exit code, as text. Without root the test fails, saying
+/// so.
+#[allow(dead_code)] // not every test file runs scripts
+pub fn sh(script: &str) -> (String, String, i32) {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/labs");
+    let out = Sandbox::new().env("NN", NETNEST).env("EX", examples).run(&[
+        "/bin/sh".into(),
+        "-c".into(),
+        script.into(),
+    ]);
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.code,
+    )
+}
 
 /// A scenario comparing `ip netns` with this crate's `netnest` binary.
 pub fn sc() -> Scenario {
