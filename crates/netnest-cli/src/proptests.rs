@@ -25,7 +25,7 @@ use std::ffi::{CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::args::{is_pid, parse, parse_s32, ArgError, Parsed, Verb};
-use crate::output::{Format, Printer, Stdout};
+use crate::output::Format;
 
 /// splitmix64.
 struct Rng(u64);
@@ -383,19 +383,7 @@ type Record = (Vec<u8>, Option<i64>);
 
 /// Prints `records` as `ip netns list` does.
 fn print(format: Format, records: &[Record]) -> Vec<u8> {
-    let mut out = Stdout::capture();
-    let mut p = Printer::new(&mut out, format);
-    for (name, id) in records {
-        p.open();
-        p.string("name", name);
-        if let Some(id) = id {
-            p.int("id", " (id: ", *id, ")");
-        }
-        p.plain("\n");
-        p.close();
-    }
-    p.finish();
-    out.contents()
+    crate::output::tests::list(format, records)
 }
 
 /// A reader for iproute2's JSON: whitespace between tokens, strings with only the seven escapes

@@ -145,7 +145,7 @@ fn stdout_file() -> Option<&'static std::fs::File> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     impl Stdout {
@@ -166,13 +166,13 @@ mod tests {
         }
     }
 
-    /// Prints `(name, id)` records as `ip netns list` does.
-    fn list(format: Format, entries: &[(&[u8], Option<i64>)]) -> Vec<u8> {
+    /// Prints `(name, id)` records as `ip netns list` does (also used by the property tests).
+    pub(crate) fn list<N: AsRef<[u8]>>(format: Format, entries: &[(N, Option<i64>)]) -> Vec<u8> {
         let mut out = Stdout::capture();
         let mut p = Printer::new(&mut out, format);
         for (name, id) in entries {
             p.open();
-            p.string("name", name);
+            p.string("name", name.as_ref());
             if let Some(id) = id {
                 p.int("id", " (id: ", *id, ")");
             }
@@ -189,9 +189,9 @@ mod tests {
 
     #[test]
     fn empty_lists() {
-        assert_eq!(list(PLAIN, &[]), b"");
-        assert_eq!(list(JSON, &[]), b"[]\n");
-        assert_eq!(list(PRETTY, &[]), b"[ ]\n");
+        assert_eq!(list::<&[u8]>(PLAIN, &[]), b"");
+        assert_eq!(list::<&[u8]>(JSON, &[]), b"[]\n");
+        assert_eq!(list::<&[u8]>(PRETTY, &[]), b"[ ]\n");
     }
 
     /// The samples captured from `ip netns list` in docs/ip-netns-behaviour.md, "list".
